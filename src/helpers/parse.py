@@ -20,12 +20,16 @@ def _tag(report_id: str, stage: str, rows: list[dict]) -> list[dict]:
 
 def parse_bytes(data: bytes, report_id: str) -> FileResult:
     """Parse one report. Raises LoadError only when the bytes are not a text report at all."""
+    return parse_doc(make_doc(data, report_id))
+
+
+def make_doc(data: bytes, report_id: str) -> Doc:
+    """Decode and normalise; raises LoadError for bytes that are not a text report."""
     sha = hashlib.sha256(data).hexdigest()
     text, encoding = decode(data)
     raw = split_lines(text)
-    doc = Doc(report_id=report_id, raw=raw, norm=normalize_lines(raw), encoding=encoding, sha256=sha,
-              n_chars=len(text))
-    return parse_doc(doc)
+    return Doc(report_id=report_id, raw=raw, norm=normalize_lines(raw), encoding=encoding, sha256=sha,
+               n_chars=len(text))
 
 
 def parse_doc(doc: Doc) -> FileResult:
@@ -56,9 +60,10 @@ def parse_doc(doc: Doc) -> FileResult:
     check_rows += audit.audit_checks(doc, sections, report, figs, tr.disclosure, tr.requests, tr.appeals)
 
     found = tr.found or {}
-    if meta.get("not_report"):
+    not_report = meta.get("not_report") or _blank_form(tr)
+    if not_report:
         report["status"] = "not_report"
-        warnings += _tag(rid, "classify", [{"line": None, "message": meta["not_report"]}])
+        warnings += _tag(rid, "classify", [{"line": None, "message": not_report}])
     elif found and all(found.values()):
         report["status"] = "ok"
     else:
@@ -66,6 +71,11 @@ def parse_doc(doc: Doc) -> FileResult:
     report["n_warnings"] = len(warnings)
 
     result = FileResult(report=report)
+    if not_report:
+        # Never a table of zeros (or of blanks) for something that is not a report: keep only the
+        # reports row and the warnings that say why.
+        result.add("warnings", warnings)
+        return result
     result.add("disclosure", [{"report_id": rid, **r} for r in tr.disclosure])
     result.add("requests", [{"report_id": rid, **r} for r in tr.requests])
     result.add("appeals", [{"report_id": rid, **r} for r in tr.appeals])
@@ -78,4 +88,16 @@ def parse_doc(doc: Doc) -> FileResult:
     return result
 
 
-__all__ = ["parse_bytes", "parse_doc", "LoadError", "REPORT_COLUMNS"]
+def _blank_form(tr) -> str:
+    """A form whose tables were found but print no number at all is a blank template, not a report."""
+    if not any((tr.found or {}).values()):
+        return ""
+    if any(r.get("value") not in (None, "") for r in tr.disclosure):
+        return ""
+    cells = [r for r in (*tr.requests, *tr.appeals)]
+    if any(r.get("status") == "printed" for r in cells) or not any(r.get("status") == "blank" for r in cells):
+        return ""
+    return "blank form: the tables are printed but every cell is empty"
+
+
+__all__ = ["parse_bytes", "parse_doc", "make_doc", "LoadError", "REPORT_COLUMNS"]

@@ -1,0 +1,495 @@
+"""A folder of report files → every output table, in parallel, incrementally, with bounded memory.
+
+The per-file work (:func:`helpers.parse.parse_bytes`) is a pure function of the bytes, so its result is
+cached under the file's sha256 plus a fingerprint of the parser's code and data: an unchanged file is never
+parsed twice, and any edit to the parser invalidates every cached result. Results are streamed to disk in
+report_id order, one shard of files at a time, so memory does not grow with the corpus.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, store
+from .model import LoadError
+from .paths import PACKAGE_DIR
+from .store import SCHEMA, TABLES, Tables, read_processed
+
+PER_FILE_TABLES = tuple(t for t in TABLES if t not in ("reports", "load_errors", "similar_problems"))
+_SKIP_NAMES = ("manifest.csv",)
+SHARD_SIZE = 1000
+
+
+# ---------------------------------------------------------------------------------------------- files
+def list_files(raw_dir: Path | str) -> list[tuple[str, Path]]:
+    """(report_id, path) for every report file under ``raw_dir``, sorted by report_id.
+
+    Skips hidden files and folders and the folder's own MANIFEST.csv / README*.
+    """
+    raw_dir = Path(raw_dir)
+    out = []
+    for root, dirs, files in os.walk(raw_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            low = name.lower()
+            if name.startswith(".") or low in _SKIP_NAMES or low.startswith("readme"):
+                continue
+            path = Path(root) / name
+            if not path.is_file():
+                continue
+            out.append((path.relative_to(raw_dir).as_posix(), path))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code and data files: a parser change invalidates every cached result."""
+    h = hashlib.sha256(__version__.encode())
+    for p in sorted(PACKAGE_DIR.rglob("*")):
+        if p.suffix in (".py", ".csv", ".json", ".txt") and "__pycache__" not in p.parts and p.is_file():
+            h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------- one file
+@dataclass
+class Outcome:
+    """One file's contribution, in a compact column form that pickles fast (no report_id inside,
+    so a cached result can be reused for a renamed or copied file)."""
+
+    report: dict | None  # the reports row, without report_id; None when the file is only a load error
+    tables: dict[str, dict[str, list]] = field(default_factory=dict)  # table → column → values
+    errors: list[dict] = field(default_factory=list)  # load_errors rows without `file`
+
+
+def _columnar(table: str, rows: list[dict]) -> dict[str, list]:
+    spec = [(c, k) for c, k in SCHEMA[table] if c != "report_id"]
+    return {c: [store._clean(r.get(c), k) for r in rows] for c, k in spec}
+
+
+def _failing_stage(exc: BaseException) -> str:
+    """The helpers module in which an exception was raised (the deepest frame inside the package)."""
+    stage = "parse"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.parent == PACKAGE_DIR:
+            stage = path.stem
+    return stage
+
+
+def parse_file(data: bytes, report_id: str) -> Outcome:
+    """Parse one file's bytes, turning every failure into load_errors rows instead of an exception."""
+    from .parse import make_doc, parse_doc
+
+    try:
+        doc = make_doc(data, report_id)
+    except LoadError as e:
+        return Outcome(report=None, errors=[{"stage": e.stage, "error": e.error, "detail": e.detail}])
+    except Exception as e:  # a bug in decoding: still only this file fails
+        return Outcome(report=None, errors=[{"stage": _failing_stage(e), "error": type(e).__name__,
+                                             "detail": _describe(e)}])
+    try:
+        result = parse_doc(doc)
+    except Exception as e:
+        report = {"sha256": doc.sha256, "n_chars": doc.n_chars, "encoding": doc.encoding, "status": "failed",
+                  "n_warnings": 0}
+        return Outcome(report=_clean_report(report), errors=[{
+            "stage": _failing_stage(e), "error": type(e).__name__, "detail": _describe(e)}])
+    tables = {t: _columnar(t, rows) for t, rows in result.tables.items() if rows and t in SCHEMA}
+    return Outcome(report=_clean_report(result.report), tables=tables)
+
+
+def _describe(e: BaseException) -> str:
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return f"{type(e).__name__}: {e}{where}"
+
+
+def _clean_report(report: dict) -> dict:
+    return {c: store._clean(report.get(c), k) for c, k in SCHEMA["reports"] if c != "report_id"}
+
+
+class ParseCache:
+    """Per-file outcomes on disk, keyed by content hash, in a folder named after the code fingerprint."""
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.root, self.dir = root, root / fingerprint
+
+    def _path(self, sha: str) -> Path:
+        return self.dir / sha[:2] / f"{sha}.pkl"
+
+    def get(self, sha: str) -> Outcome | None:
+        try:
+            with open(self._path(sha), "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+
+    def has(self, sha: str) -> bool:
+        return self._path(sha).exists()
+
+    def put(self, sha: str, outcome: Outcome) -> None:
+        path = self._path(sha)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def prune(self) -> None:
+        """Drop results cached by other versions of the parser."""
+        if self.root.is_dir():
+            for d in self.root.iterdir():
+                if d.is_dir() and d != self.dir:
+                    shutil.rmtree(d, ignore_errors=True)
+
+
+def _work(task: tuple[str, str, str, str | None, str]) -> Outcome:
+    """Worker entry point: read, parse, cache. Module-level so it pickles into worker processes."""
+    path, report_id, sha, cache_root, fingerprint = task
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return Outcome(report=None, errors=[{"stage": "read", "error": type(e).__name__, "detail": str(e)}])
+    outcome = parse_file(data, report_id)
+    if cache_root:
+        try:
+            ParseCache(Path(cache_root), fingerprint).put(sha, outcome)
+        except OSError:
+            pass  # a read-only cache only costs speed
+    return outcome
+
+
+def _warm_up() -> None:
+    """Load the heavy dictionaries (gazetteer, OpenCC) once per worker before the first file."""
+    from . import parse  # noqa: F401
+    from .normalize import to_simplified
+
+    to_simplified("資訊")
+
+
+# ---------------------------------------------------------------------------------------------- the build
+@dataclass
+class BuildSummary:
+    out_dir: Path
+    n_files: int = 0
+    n_parsed: int = 0
+    n_failed: int = 0
+    n_duplicates: int = 0
+    n_cached: int = 0
+    n_not_report: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return f"{self.n_parsed} reports parsed, {self.n_failed} failed — see load_errors.csv"
+
+
+@dataclass
+class _Entry:
+    report_id: str
+    path: Path
+    sha: str
+    kind: str  # "new" | "cached" | "duplicate" | "unreadable"
+    original: str = ""
+    error: str = ""
+
+
+class _Shard:
+    """Column buffers for up to SHARD_SIZE files, flushed to the table writers."""
+
+    def __init__(self):
+        self.cols: dict[str, dict[str, list]] = {t: {c: [] for c in store.columns(t)} for t in TABLES}
+        self.years: dict[str, list[str]] = {t: [] for t in TABLES}
+        self.n_files = 0
+
+    def add_rows(self, table: str, rid: str, year: str, data: dict[str, list]) -> None:
+        n = len(next(iter(data.values()))) if data else 0
+        if not n:
+            return
+        buf = self.cols[table]
+        buf["report_id"].extend([rid] * n)
+        for c, values in data.items():
+            if c in buf:
+                buf[c].extend(values)
+        self.years[table].extend([year] * n)
+
+    def add_row(self, table: str, row: dict, year: str = "unknown") -> None:
+        for c, k in SCHEMA[table]:
+            self.cols[table][c].append(store._clean(row.get(c), k))
+        self.years[table].append(year)
+
+    def flush(self, writers: dict[str, store.TableWriter]) -> None:
+        import pyarrow as pa
+
+        for t, w in writers.items():
+            cols = self.cols[t]
+            if not cols[store.columns(t)[0]]:
+                continue
+            schema = w.schema
+            tbl = pa.table({c: pa.array(cols[c], type=schema.field(c).type) for c in schema.names}, schema=schema)
+            w.write(tbl, self.years[t])
+        self.__init__()
+
+
+def _progress(total: int, quiet: bool):
+    """tqdm on a terminal; otherwise nothing per file (a single log line is printed by the caller)."""
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="file", desc="parsing", smoothing=0.1)
+    return None
+
+
+def _scan(files: list[tuple[str, Path]], cache: ParseCache | None, force: bool) -> Iterator[_Entry]:
+    """Hash every file once (streaming), spotting duplicates and cached results."""
+    seen: dict[str, str] = {}
+    for rid, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            yield _Entry(rid, path, "", "unreadable", error=f"{type(e).__name__}: {e}")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        del data
+        if sha in seen:
+            yield _Entry(rid, path, sha, "duplicate", original=seen[sha])
+            continue
+        seen[sha] = rid
+        cached = cache is not None and not force and cache.has(sha)
+        yield _Entry(rid, path, sha, "cached" if cached else "new")
+
+
+def _outcomes(entries: list[_Entry], cache: ParseCache | None, fingerprint: str, jobs: int
+              ) -> Iterator[tuple[_Entry, Outcome | None]]:
+    """Yield each entry with its outcome, in order; new files are parsed in a process pool."""
+    cache_root = str(cache.root) if cache is not None else None
+    tasks = [(str(e.path), e.report_id, e.sha, cache_root, fingerprint) for e in entries if e.kind == "new"]
+    pool = None
+    if jobs > 1 and len(tasks) >= 2 * jobs:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        _warm_up()  # forked workers inherit the loaded dictionaries
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+        results = pool.map(_work, tasks, chunksize=chunk)
+    else:
+        results = map(_work, tasks)
+    try:
+        for e in entries:
+            if e.kind == "new":
+                try:
+                    outcome = next(results)
+                except StopIteration:  # pragma: no cover - map yields one result per task
+                    raise
+                except Exception as exc:  # the pool broke (a worker was killed): finish in-process
+                    done = [x for x in entries if x.kind == "new"]
+                    rest = done[done.index(e):]
+                    results = map(_work, [(str(x.path), x.report_id, x.sha, cache_root, fingerprint)
+                                          for x in rest])
+                    print(f"warning: worker pool failed ({type(exc).__name__}); continuing in one process",
+                          file=sys.stderr)
+                    outcome = next(results)
+                yield e, outcome
+            elif e.kind == "cached":
+                outcome = cache.get(e.sha) if cache is not None else None
+                if outcome is None:  # unreadable cache entry: parse it here
+                    outcome = _work((str(e.path), e.report_id, e.sha, cache_root, fingerprint))
+                yield e, outcome
+            else:
+                yield e, None
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, force: bool = False,
+          cache_dir: Path | str | None | bool = None, csv: bool = True, quiet: bool = False,
+          shard_size: int = SHARD_SIZE) -> BuildSummary:
+    """Parse every report file under ``raw_dir`` and write every table to ``out_dir``.
+
+    ``jobs``: worker processes (default: all cores). ``cache_dir``: where per-file results are kept
+    (default ``out_dir/.cache/parse``; ``False`` disables the cache). ``force``: ignore cached results.
+    """
+    t0 = time.perf_counter()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"no such folder: {raw_dir}")
+    jobs = jobs or os.cpu_count() or 1
+    fingerprint = code_fingerprint()
+    cache = None
+    if cache_dir is not False:
+        cache = ParseCache(Path(cache_dir) if cache_dir else out_dir / ".cache" / "parse", fingerprint)
+
+    files = list_files(raw_dir)
+    entries = list(_scan(files, cache, force))
+    summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
+    n_new = sum(e.kind == "new" for e in entries)
+    summary.n_cached = sum(e.kind == "cached" for e in entries)
+    if quiet is False and not sys.stderr.isatty():
+        print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
+              f"{jobs} job(s)", file=sys.stderr)
+
+    stage = store.stage_dir(out_dir)
+    try:
+        writers = {t: store.TableWriter(t, stage, csv=csv, partition=t not in ("load_errors",))
+                   for t in TABLES if t != "similar_problems"}
+        years: dict[str, str] = {}
+        shard = _Shard()
+        bar = _progress(len(entries), quiet)
+        for e, outcome in _outcomes(entries, cache, fingerprint, jobs):
+            _add(shard, e, outcome, years, summary)
+            shard.n_files += 1
+            if shard.n_files >= shard_size:
+                shard.flush(writers)
+            if bar is not None:
+                bar.update(1)
+        shard.flush(writers)
+        if bar is not None:
+            bar.close()
+        for w in writers.values():
+            w.close()
+        _corpus_stage(stage, years, csv)
+        from .dictionary import write_dictionary
+
+        write_dictionary(stage / "README.md")
+        store.commit(stage, out_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    if cache is not None:
+        cache.prune()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _add(shard: _Shard, e: _Entry, outcome: Outcome | None, years: dict[str, str], summary: BuildSummary) -> None:
+    rid = e.report_id
+    if e.kind == "duplicate":
+        summary.n_duplicates += 1
+        shard.add_row("load_errors", {"file": rid, "stage": "dedupe", "error": "duplicate",
+                                      "detail": f"{rid}: same bytes as {e.original} (sha256 {e.sha[:12]}…); "
+                                                f"parsed once, as {e.original}"})
+        return
+    if e.kind == "unreadable" or outcome is None:
+        summary.n_failed += 1
+        shard.add_row("load_errors", {"file": rid, "stage": "read", "error": "unreadable",
+                                      "detail": f"{rid}: {e.error}"})
+        return
+    for err in outcome.errors:
+        shard.add_row("load_errors", {"file": rid, **err, "detail": f"{rid}: {err.get('detail', '')}"})
+    if outcome.report is None:
+        summary.n_failed += 1
+        return
+    report = outcome.report
+    year = str(report["year"]) if report.get("year") is not None else "unknown"
+    years[rid] = year
+    if report.get("status") == "failed":
+        summary.n_failed += 1
+    else:
+        summary.n_parsed += 1
+        summary.n_not_report += report.get("status") == "not_report"
+    shard.add_row("reports", {"report_id": rid, **report}, year)
+    for t, data in outcome.tables.items():
+        if t in PER_FILE_TABLES:
+            shard.add_rows(t, rid, year, data)
+
+
+class _LazyTables(Mapping):
+    """table name → DataFrame, read from the staged Parquet only when a corpus check asks for it."""
+
+    def __init__(self, stage: Path):
+        self.stage, self._cache = stage, {}
+
+    def __getitem__(self, name):
+        if name not in SCHEMA:
+            raise KeyError(name)
+        if name not in self._cache:
+            self._cache[name] = store.read_table(self.stage, name)
+        return self._cache[name]
+
+    def __iter__(self):
+        return iter(t for t in TABLES if (self.stage / f"{t}.parquet").exists())
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
+def _corpus_stage(stage: Path, years: dict[str, str], csv: bool) -> None:
+    """Results that need several reports: carry-over continuity checks and recycled problems text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    tables = _LazyTables(stage)
+    errors: list[dict] = []
+    extra_checks = _call_optional("audit", "corpus_checks", errors, tables)
+    if extra_checks:
+        old = pq.read_table(stage / "checks.parquet")
+        new = pa.concat_tables([old, store.to_arrow("checks", extra_checks)])
+        new = new.take(pc.sort_indices(new, sort_keys=[("report_id", "ascending")]))  # stable
+        shutil.rmtree(stage / "parquet" / "checks", ignore_errors=True)
+        w = store.TableWriter("checks", stage, csv=csv)
+        w.write(new, [years.get(r, "unknown") for r in new.column("report_id").to_pylist()])
+        w.close()
+    similar = _call_optional("similarity", "similar_problems", errors, tables["problems"]) or []
+    w = store.TableWriter("similar_problems", stage, csv=csv, partition=False)
+    w.write(store.to_arrow("similar_problems", similar))
+    w.close()
+    if errors:  # append to load_errors: a corpus-stage bug must not lose the per-file tables
+        old = pq.read_table(stage / "load_errors.parquet")
+        new = pa.concat_tables([old, store.to_arrow("load_errors", errors)])
+        w = store.TableWriter("load_errors", stage, csv=csv, partition=False)
+        w.write(new)
+        w.close()
+
+
+def _call_optional(module: str, func: str, errors: list[dict], *args):
+    """Call a corpus-level function another module provides; absent → None, a crash → a load error."""
+    import importlib
+
+    try:
+        fn = getattr(importlib.import_module(f"helpers.{module}"), func)
+    except (ImportError, AttributeError):
+        return None
+    try:
+        rows = fn(*args)
+    except Exception as e:
+        errors.append({"file": "", "stage": module, "error": type(e).__name__,
+                       "detail": f"corpus stage {module}.{func}: {_describe(e)}"})
+        return None
+    if rows is None:
+        return None
+    if hasattr(rows, "to_dict"):
+        rows = rows.to_dict("records")
+    return list(rows)
+
+
+# ---------------------------------------------------------------------------------------------- Python API
+def load_reports(raw_dir: Path | str | None = None, *, jobs: int | None = 1,
+                 cache_dir: Path | str | None | bool = False) -> Tables:
+    """Parse a folder (``data/raw`` by default) and return every table as DataFrames.
+
+    Runs the same build as the CLI into a temporary folder, so the dtypes are exactly those of
+    :func:`read_processed`. Pass ``cache_dir`` to reuse per-file results between calls.
+    """
+    if raw_dir is None:
+        from .paths import RAW
+
+        raw_dir = RAW
+    with tempfile.TemporaryDirectory(prefix="helpers-load-") as tmp:
+        build(raw_dir, tmp, jobs=jobs, cache_dir=cache_dir, csv=False, quiet=True)
+        return read_processed(tmp)
+
+
+__all__ = ["build", "load_reports", "read_processed", "Tables", "BuildSummary", "list_files", "parse_file"]

@@ -1,0 +1,246 @@
+"""Output tables on disk: one schema, atomic streaming writers (CSV + Parquet), and reading them back.
+
+Why a fixed schema: the CSV and the Parquet of a table must read back to the same dtypes, and a blank
+number must stay missing (NaN/NA), never 0. String columns are never null (missing text is ``""``), numeric
+columns are nullable. Rows are written shard by shard, so memory stays bounded however large the corpus.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+
+STR, INT, FLOAT = "str", "int", "float"
+
+# Column order and types of every output table (docs/architecture.md is the contract).
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "reports": [("report_id", STR), ("agency", STR), ("province", STR), ("prefecture", STR), ("county", STR),
+                ("level", STR), ("year", INT), ("template", STR), ("published", STR), ("sha256", STR),
+                ("n_chars", INT), ("encoding", STR), ("status", STR), ("n_warnings", INT), ("alias", STR),
+                ("title", STR)],
+    "disclosure": [("report_id", STR), ("item", STR), ("measure", STR), ("value", FLOAT), ("unit", STR),
+                   ("raw", STR), ("line", INT)],
+    "requests": [("report_id", STR), ("row", STR), ("applicant", STR), ("value", FLOAT), ("status", STR),
+                 ("raw", STR), ("line", INT)],
+    "appeals": [("report_id", STR), ("proceeding", STR), ("result", STR), ("value", FLOAT), ("status", STR),
+                ("raw", STR), ("line", INT)],
+    "checks": [("report_id", STR), ("check", STR), ("scope", STR), ("holds", STR), ("detail", STR)],
+    "warnings": [("report_id", STR), ("stage", STR), ("line", INT), ("message", STR)],
+    "load_errors": [("file", STR), ("stage", STR), ("error", STR), ("detail", STR)],
+    "figures": [("report_id", STR), ("metric", STR), ("value", FLOAT), ("unit", STR), ("qualifier", STR),
+                ("quote", STR), ("line", INT)],
+    "problems": [("report_id", STR), ("part", STR), ("text", STR), ("line_start", INT), ("line_end", INT)],
+    "tokens": [("report_id", STR), ("part", STR), ("token", STR), ("count", INT)],
+    "themes": [("report_id", STR), ("part", STR), ("theme", STR), ("evidence", STR), ("line", INT)],
+    "similar_problems": [("report_id_a", STR), ("report_id_b", STR), ("similarity", FLOAT),
+                         ("shared_passage", STR)],
+}
+TABLES = tuple(SCHEMA)
+_ARROW = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
+PANDAS_DTYPES = {STR: "str", INT: "Int64", FLOAT: "float64"}
+
+
+def columns(table: str) -> list[str]:
+    return [c for c, _ in SCHEMA[table]]
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(c, _ARROW[t]) for c, t in SCHEMA[table]])
+
+
+def _clean(value, kind: str):
+    """One cell → the column's type. Strings never null; numbers null when blank (never 0)."""
+    if kind == STR:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value != value:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    try:
+        if kind == INT:
+            return int(value)
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def to_arrow(table: str, rows: Iterable[dict]) -> pa.Table:
+    """Row dicts (extra keys ignored, missing keys empty) → an Arrow table with the table's schema."""
+    spec = SCHEMA[table]
+    cols: dict[str, list] = {c: [] for c, _ in spec}
+    for r in rows:
+        for c, kind in spec:
+            cols[c].append(_clean(r.get(c), kind))
+    return pa.table({c: pa.array(cols[c], type=_ARROW[k]) for c, k in spec}, schema=arrow_schema(table))
+
+
+def replace_atomic(tmp: Path, final: Path) -> None:
+    """Move a finished file (or folder) into place; readers see the old or the new one, never half."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if tmp.is_dir():
+        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
+
+
+class TableWriter:
+    """Streams one table to ``<name>.csv`` and ``<name>.parquet`` (plus year partitions) in a staging dir.
+
+    Nothing is visible in the output folder until :meth:`commit`; a crash leaves only the staging dir.
+    """
+
+    def __init__(self, table: str, stage_dir: Path, csv: bool = True, partition: bool = True):
+        import pyarrow.parquet as pq
+
+        self.table, self.stage_dir = table, stage_dir
+        self.schema = arrow_schema(table)
+        self._pq = pq.ParquetWriter(stage_dir / f"{table}.parquet", self.schema, compression="zstd")
+        self._csv = None
+        if csv:
+            import pyarrow.csv as pacsv
+
+            self._csv = pacsv.CSVWriter(stage_dir / f"{table}.csv", self.schema,
+                                        write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+        self.partition = partition
+        self.n_rows = 0
+        self._part = 0
+
+    def write(self, tbl: pa.Table, years: list[str] | None = None) -> None:
+        """Append rows; ``years`` (one key per row) also writes them to ``parquet/<table>/year=…/``."""
+        if tbl.num_rows == 0:
+            return
+        self._pq.write_table(tbl)
+        if self._csv is not None:
+            self._csv.write_table(tbl)
+        if self.partition:
+            self._write_partitions(tbl, years)
+        self.n_rows += tbl.num_rows
+
+    def _write_partitions(self, tbl: pa.Table, years: list[str] | None) -> None:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        keys = years if years is not None else ["unknown"] * tbl.num_rows
+        key_arr = pa.array(keys, type=pa.string())
+        data = tbl.drop_columns(["year"]) if "year" in tbl.column_names else tbl
+        for key in sorted(set(keys)):
+            part = data.filter(pc.equal(key_arr, key))
+            folder = self.stage_dir / "parquet" / self.table / f"year={key}"
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(part, folder / f"part-{self._part:05d}.parquet", compression="zstd")
+        self._part += 1
+
+    def close(self) -> None:
+        self._pq.close()
+        if self._csv is not None:
+            self._csv.close()
+
+
+def stage_dir(out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    d = out_dir / f".staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    d.mkdir()
+    return d
+
+
+def commit(stage: Path, out_dir: Path) -> None:
+    """Move every staged file into ``out_dir`` (each one atomically), then drop the staging dir."""
+    for p in sorted(stage.iterdir()):
+        if p.name == "parquet":
+            for t in sorted(p.iterdir()):
+                replace_atomic(t, out_dir / "parquet" / t.name)
+        else:
+            replace_atomic(p, out_dir / p.name)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class Tables:
+    """Every output table as a pandas DataFrame (see docs/architecture.md for the columns)."""
+
+    reports: "object" = None
+    disclosure: "object" = None
+    requests: "object" = None
+    appeals: "object" = None
+    checks: "object" = None
+    warnings: "object" = None
+    load_errors: "object" = None
+    figures: "object" = None
+    problems: "object" = None
+    tokens: "object" = None
+    themes: "object" = None
+    similar_problems: "object" = None
+    extra: dict = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def names(self) -> list[str]:
+        return [f.name for f in fields(self) if f.name != "extra"]
+
+
+def empty_frame(table: str):
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series([], dtype=PANDAS_DTYPES[k]) for c, k in SCHEMA[table]})
+
+
+def arrow_to_pandas(table: str, tbl: pa.Table):
+    """Arrow → pandas with the project's dtypes (str, Int64, float64 with NaN)."""
+    import pandas as pd
+
+    df = tbl.to_pandas()
+    for c, k in SCHEMA[table]:
+        if c not in df.columns:
+            df[c] = pd.Series([None] * len(df), dtype=PANDAS_DTYPES[k])
+        df[c] = df[c].astype(PANDAS_DTYPES[k])
+    return df[columns(table)]
+
+
+def read_table(out_dir: Path | str, table: str, filters=None):
+    """One table back as a DataFrame: from Parquet when present, else from CSV with the same dtypes."""
+    import pandas as pd
+
+    out_dir = Path(out_dir)
+    pq_path = out_dir / f"{table}.parquet"
+    if pq_path.exists():
+        import pyarrow.parquet as pq
+
+        return arrow_to_pandas(table, pq.read_table(pq_path, filters=filters))
+    csv_path = out_dir / f"{table}.csv"
+    if csv_path.exists():
+        dtypes = {c: PANDAS_DTYPES[k] for c, k in SCHEMA[table]}
+        df = pd.read_csv(csv_path, dtype=dtypes, keep_default_na=False, na_values={
+            c: [""] for c, k in SCHEMA[table] if k != STR})
+        return df[columns(table)]
+    return empty_frame(table)
+
+
+def read_processed(out_dir: Path | str | None = None) -> Tables:
+    """Read every table a build wrote (``data/processed`` by default)."""
+    if out_dir is None:
+        from .paths import PROCESSED
+
+        out_dir = PROCESSED
+    return Tables(**{t: read_table(out_dir, t) for t in TABLES})
