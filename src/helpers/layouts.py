@@ -1,0 +1,289 @@
+"""A block of report lines → a stream of table cells, whatever the layout the table was rendered in.
+
+Reports render the same form as tab-separated text, pipe rows, markdown tables, one cell per line (with
+blank lines, trailing ` |` or alternating `|` lines between cells), a label line followed by its values, or
+PDF text with cells separated by spaces. The layout is detected per block (one report can mix them), and
+each line is cut into :class:`Cell` s. The table grammars in :mod:`helpers.tables` then only see cells.
+
+What differs between layouts, beyond how a line is cut, is whether an *empty* cell means something:
+row layouts (tab, pipe, markdown, space) pad merged cells with empties, so an empty there is noise;
+one-cell-per-line layouts print an empty cell as an extra blank line or a lone ``|``, so an empty there is a
+real, positioned, blank cell (``kind="empty"``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import squeeze
+
+# Layout names (also used in warnings and tests).
+TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_LINE, SPACE = (
+    "tab", "pipe-row", "markdown", "cell-per-line-blank", "cell-per-line-pipe", "cell-pipe-alternating",
+    "cell-per-line", "pdf-space")
+ROW_LAYOUTS = frozenset({TAB, PIPE, MARKDOWN, SPACE})
+
+
+@dataclass(slots=True)
+class Cell:
+    """One table cell. ``kind``: label, num (value holds the number), ph (placeholder such as ``/``),
+    empty (a positioned empty cell, only in layouts that mark them)."""
+
+    kind: str
+    key: str  # squeezed normalised text
+    raw: str  # raw text of the cell as printed (stripped)
+    line: int  # 1-based line
+    value: float | int | None = None
+    unit: str = ""  # unit printed inside the cell: 万元 / 元 / 件 / ""
+    col: int = -1  # position in its line's split (tab/pipe rows), to spot shifted rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values.
+_NUM = re.compile(r"^\?*([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|万|元|件|个|项|条|次|宗|起)?$")
+_PLACEHOLDER = re.compile(r"^(?:/|\\|-{1,2}|—{1,2}|–|―|－|~|×|\*|无|空|\?)$")
+_RULE = re.compile(r"^:?-{3,}:?$|^=+$")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+                         r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_LONE_PIPES = re.compile(r"^\s*\|[\s|]*$")
+
+
+def parse_value(key: str) -> tuple[str, float | int | None, str]:
+    """Squeezed cell text → (kind, value, unit): ``num``, ``ph`` (placeholder), ``rule`` or ``label``."""
+    if not key:
+        return ("empty", None, "")
+    m = _NUM.match(key)
+    if m:
+        sign, digits, frac, unit = m.groups()
+        digits = digits.replace(",", "")
+        if frac:
+            value: float | int = float(digits + frac)
+        else:
+            value = int(digits)
+        if sign == "-":
+            value = -value
+        unit = {"万": "万元", "万元": "万元", "元": "元"}.get(unit or "", "件" if unit else "")
+        return ("num", value, unit)
+    if _PLACEHOLDER.match(key):
+        return ("ph", None, "")
+    if _RULE.match(key):
+        return ("rule", None, "")
+    return ("label", None, "")
+
+
+def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
+    key = squeeze(text_norm)
+    kind, value, unit = parse_value(key)
+    if kind == "rule":
+        return None
+    return Cell(kind, key, text_raw.strip(), line, value, unit)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Detection.
+_SPACE_VALUES = re.compile(r"(?:^|\s)[+-]?\d+(?:\.\d+)?(?:万元|万|元)?(?:\s+[+-]?\d+(?:\.\d+)?(?:万元|万|元)?)+\s*$")
+_PIPE_CELLS = re.compile(r"[^|\s]")
+
+
+def _inner_pipe_cells(line: str) -> int:
+    """How many non-empty cells a pipe-separated line holds."""
+    return sum(1 for part in line.split("|") if part.strip())
+
+
+def detect_layout(norm: list[str]) -> str:
+    """Name the layout of a block of normalised lines (see the module docstring)."""
+    lines = [ln for ln in norm if ln.strip() and not PAGE_NUMBER.match(ln)]
+    n = len(lines)
+    if not n:
+        return CELL_LINE
+    tabs = sum(1 for ln in lines if "\t" in ln.strip(" "))
+    if tabs >= 2 and tabs * 4 >= n:
+        return TAB
+    piped = [ln for ln in lines if "|" in ln]
+    if len(piped) * 3 >= n and piped:
+        multi = sum(1 for ln in piped if _inner_pipe_cells(ln) >= 2)
+        lone = sum(1 for ln in piped if _LONE_PIPES.match(ln))
+        content_no_pipe = sum(1 for ln in lines if "|" not in ln)
+        if multi * 3 >= len(piped):
+            starts = sum(1 for ln in piped if ln.lstrip().startswith("|"))
+            return MARKDOWN if starts * 2 >= len(piped) else PIPE
+        if lone and content_no_pipe and lone * 3 >= n and content_no_pipe * 3 >= n:
+            return ALTERNATING
+        return CELL_PIPE
+    spaced = sum(1 for ln in lines if _SPACE_VALUES.search(ln))
+    if spaced >= 2:
+        return SPACE
+    followed = 0
+    for i, ln in enumerate(norm[:-1]):
+        if ln.strip() and not norm[i + 1].strip():
+            followed += 1
+    if followed * 2 >= n:
+        return CELL_BLANK
+    return CELL_LINE
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tokenising.
+_TAB_SPLIT = re.compile(r"\t")
+_PIPE_SPLIT = re.compile(r"[|｜]")
+_SPACE_SPLIT = re.compile(r"[\s\u3000\xa0]+")
+
+
+def _split_pair(norm: str, raw: str, pat: re.Pattern[str]) -> list[tuple[str, str]]:
+    """Split a normalised line and its raw twin the same way; raw falls back to norm if they disagree."""
+    parts = pat.split(norm)
+    raws = pat.split(raw)
+    if len(raws) != len(parts):
+        raws = parts
+    return list(zip(parts, raws))
+
+
+def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
+    """PDF text: the trailing run of value tokens are cells; everything before them is one label."""
+    toks = [t for t in _SPACE_SPLIT.split(norm.strip()) if t]
+    rtoks = [t for t in _SPACE_SPLIT.split(raw.strip()) if t]
+    if len(rtoks) != len(toks):
+        rtoks = toks
+    j = len(toks)
+    while j > 0:
+        kind = parse_value(toks[j - 1])[0]
+        if kind not in ("num", "ph"):
+            break
+        j -= 1
+    # `1. 属于国家秘密`: a lone numbering token never ends the label part (it has a dot, so it is not a value)
+    out: list[Cell] = []
+    if j:
+        label_norm = " ".join(toks[:j])
+        c = _cell(label_norm, " ".join(rtoks[:j]), line)
+        if c:
+            out.append(c)
+    for t, r in zip(toks[j:], rtoks[j:]):
+        c = _cell(t, r, line)
+        if c:
+            out.append(c)
+    return out
+
+
+def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | None = None) -> tuple[str, list[Cell]]:
+    """Cut a block (``norm[i]`` is line ``first_line + i``) into cells; returns (layout, cells)."""
+    layout = layout or detect_layout(norm)
+    cells: list[Cell] = []
+    n = len(norm)
+    if layout in (TAB, PIPE, MARKDOWN):
+        pat = _TAB_SPLIT if layout == TAB else _PIPE_SPLIT
+        for i in range(n):
+            ln = norm[i]
+            if not ln.strip() or PAGE_NUMBER.match(ln):
+                continue
+            line = first_line + i
+            if layout == TAB and "\t" not in ln and "|" in ln:
+                parts = _split_pair(ln, raw[i], _PIPE_SPLIT)
+            elif layout != TAB and "|" not in ln and "｜" not in ln:
+                cells.extend(_space_cells(ln, raw[i], line))
+                continue
+            else:
+                parts = _split_pair(ln, raw[i], pat)
+            for col, (t, r) in enumerate(parts):
+                if t.strip():
+                    c = _cell(t, r, line)
+                    if c:
+                        c.col = col
+                        cells.append(c)
+        return layout, cells
+    if layout == SPACE:
+        for i in range(n):
+            ln = norm[i]
+            if ln.strip() and not PAGE_NUMBER.match(ln):
+                cells.extend(_space_cells(ln, raw[i], first_line + i))
+        return layout, cells
+    if layout == CELL_BLANK:
+        return layout, _cell_blank(norm, raw, first_line)
+    # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
+    prev_pipe = False
+    for i in range(n):
+        ln = norm[i]
+        line = first_line + i
+        s = ln.strip()
+        if PAGE_NUMBER.match(ln) and s:
+            continue
+        if not s:
+            if layout in (ALTERNATING, CELL_LINE):
+                cells.append(Cell("empty", "", "", line))
+            prev_pipe = False
+            continue
+        if _LONE_PIPES.match(s):
+            npipes = s.count("|") + s.count("｜")
+            if layout == CELL_PIPE and npipes == 1:
+                cells.append(Cell("empty", "", s, line))
+            elif layout == ALTERNATING and prev_pipe and npipes == 1:
+                cells.append(Cell("empty", "", s, line))
+            prev_pipe = True
+            continue
+        prev_pipe = False
+        parts = [p for p in _split_pair(ln, raw[i], _PIPE_SPLIT) if p[0].strip()]
+        if not parts:
+            continue
+        if len(parts) == 1 and layout == CELL_LINE and _SPACE_VALUES.search(ln):
+            cells.extend(_space_cells(ln, raw[i], line))
+            continue
+        for t, r in parts:
+            c = _cell(t, r, line)
+            if c:
+                cells.append(c)
+    return layout, cells
+
+
+def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
+    """Cells separated by one blank line; each further blank line is one empty cell.
+
+    A run of non-blank lines is one cell (header cells wrap: `科研` / `机构`), except that a run of values
+    is one value per line. A page-number line takes its following blank line with it.
+    """
+    cells: list[Cell] = []
+    n = len(norm)
+    i = 0
+    pending_sep = False  # the blank line after a cell is a separator, not an empty cell
+    while i < n:
+        ln = norm[i]
+        if not ln.strip():
+            if pending_sep:
+                pending_sep = False
+            elif cells:  # blank lines before the first cell are not cells
+                cells.append(Cell("empty", "", "", first_line + i))
+            i += 1
+            continue
+        if PAGE_NUMBER.match(ln):
+            i += 1
+            if i < n and not norm[i].strip():
+                i += 1
+            continue
+        j = i
+        while j < n and norm[j].strip() and not PAGE_NUMBER.match(norm[j]):
+            j += 1
+        run = [(first_line + k, norm[k], raw[k]) for k in range(i, j)]
+        kinds = [parse_value(squeeze(t))[0] for _, t, _ in run]
+        if any(k in ("num", "ph") for k in kinds):
+            label: list[tuple[int, str, str]] = []
+            for (line, t, r), k in zip(run, kinds):
+                if k in ("num", "ph"):
+                    if label:
+                        c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
+                        if c:
+                            cells.append(c)
+                        label = []
+                    c = _cell(t, r, line)
+                    if c:
+                        cells.append(c)
+                else:
+                    label.append((line, t, r))
+            if label:
+                c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
+                if c:
+                    cells.append(c)
+        else:
+            c = _cell("".join(t for _, t, _ in run), "".join(r.strip() for _, _, r in run), run[0][0])
+            if c:
+                cells.append(c)
+        pending_sep = True
+        i = j
+    return cells
