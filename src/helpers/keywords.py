@@ -1,6 +1,197 @@
-"""jieba keyword analysis with a project-local tokenizer. (stub)"""
+"""Keywords of section 五 with jieba: a project-local tokenizer, two stopword layers, admission signals.
+
+Why a private ``jieba.Tokenizer``: ``jieba.load_userdict`` mutates the module-global ``jieba.dt`` and so
+every later ``jieba.lcut`` in the notebook kernel. Ours is built once per process on first use (about
+0.7 s), loads the domain terms of ``data/text/userdict.txt`` with ``add_word`` (never ``del_word`` or
+``freq=0``, which leak into jieba's global HMM state), keeps its cache in a user-owned folder and logs
+nothing.
+
+Tokens are filtered by two stopword layers (``stopwords_general.txt``: function words;
+``stopwords_official.txt``: the boilerplate of official prose such as 进一步/加强/切实), while the words
+with which a report admits a shortcoming (``signals.txt``: 有待, 不足, 不够, 薄弱, 滞后 …) are always kept.
+
+Corpus statistics (IDF over this corpus, not jieba's bundled general-web IDF) work on the ``tokens`` table
+as a DataFrame, so notebooks can call :func:`distinctive_terms` directly.
+"""
 from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .normalize import normalize_lines
+from .paths import CACHE, DATA_FILES
+
+if TYPE_CHECKING:  # pandas is imported lazily: parse workers only need count_tokens
+    import jieba
+    import pandas as pd
+
+TEXT_DATA = DATA_FILES / "text"
+PARTS = ("problems", "improvements")
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"^[A-Za-z]{2,}$")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+)$")
+
+
+def _read_list(name: str) -> list[str]:
+    """One entry per line; ``#`` starts a comment line; the first field is the word."""
+    out: list[str] = []
+    for line in (TEXT_DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def signals() -> frozenset[str]:
+    """Admission signal words (有待, 不足 …): never dropped as stopwords."""
+    return frozenset(_read_list("signals.txt"))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Both stopword layers, minus the admission signals (signals win if a list ever names one)."""
+    words = set(_read_list("stopwords_general.txt")) | set(_read_list("stopwords_official.txt"))
+    return frozenset(words - signals())
+
+
+@lru_cache(maxsize=1)
+def user_terms() -> tuple[tuple[str, int | None, str | None], ...]:
+    """The user dictionary as (word, freq, tag) triples."""
+    terms = []
+    for line in _read_list("userdict.txt"):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        terms.append((word, freq, tag))
+    return tuple(terms)
+
+
+def cache_dir() -> Path:
+    """A folder the user owns for jieba's 9 MB prefix-dict cache: the project's .cache, else ~/.cache."""
+    for cand in (CACHE / "jieba", Path.home() / ".cache" / "helpers" / "jieba"):
+        try:
+            cand.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(cand, os.W_OK):
+            return cand
+    return Path(tempfile.mkdtemp(prefix="helpers-jieba-"))
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> "jieba.Tokenizer":
+    """The process's tokenizer, built on first use (not at import: a parse worker may never need it)."""
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(cache_dir())
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # 'Building prefix dict…' and cache-dump tracebacks; restored below
+    try:
+        tk.initialize()
+        for word, freq, tag in user_terms():
+            tk.add_word(word, freq, tag)
+    finally:
+        logger.setLevel(level)
+    return tk
+
+
+def keep(token: str) -> bool:
+    """Whether a token is worth counting: a signal, or a non-stopword of 2+ CJK characters / a Latin word."""
+    if token in signals():
+        return True
+    if token in stopwords() or _ENUMERATOR.match(token):
+        return False
+    if _CJK.search(token):
+        return len(token) >= 2
+    return bool(_LATIN_WORD.match(token))
+
+
+def tokenize(text: str, hmm: bool = True) -> list[str]:
+    """Normalised (full-width → ASCII, traditional → simplified) text → kept tokens, in order."""
+    norm = "\n".join(normalize_lines(text.split("\n")))
+    sig, stop = signals(), stopwords()
+    out = []
+    for tok in tokenizer().cut(norm, HMM=hmm):
+        if tok in sig:
+            out.append(tok)
+        elif tok in stop or len(tok) < 2:
+            continue
+        elif keep(tok):
+            out.append(tok)
+    return out
+
+
+def is_signal(token: str) -> bool:
+    return token in signals()
 
 
 def count_tokens(problem_rows: list[dict]) -> list[dict]:
-    return []
+    """Rows of the ``tokens`` table: report_id, part, token, count (most frequent first, then by token)."""
+    rows: list[dict] = []
+    for r in problem_rows:
+        counts = Counter(tokenize(r["text"]))
+        for tok, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            rows.append({"report_id": r["report_id"], "part": r["part"], "token": tok, "count": n})
+    return rows
+
+
+# ---- corpus level (DataFrames; for notebooks and build) ----
+
+def _units(tokens: "pd.DataFrame", by: str, reports: "pd.DataFrame | None", part: str | None) -> "pd.DataFrame":
+    df = tokens if part is None else tokens[tokens["part"] == part]
+    if by != "report_id":
+        if reports is None or by not in reports.columns:
+            raise ValueError(f"grouping by {by!r} needs a reports table with report_id and {by}")
+        df = df.merge(reports[["report_id", by]], on="report_id", how="inner")
+        df = df[df[by].notna() & (df[by].astype(str) != "")]
+    return df.groupby([by, "token"], as_index=False, sort=True)["count"].sum()
+
+
+def corpus_idf(tokens: "pd.DataFrame", by: str = "report_id", reports: "pd.DataFrame | None" = None,
+               part: str | None = "problems") -> "pd.Series":
+    """Smoothed IDF of each token over this corpus: ln((1 + N) / (1 + df)) + 1, N = number of ``by`` units.
+
+    The unit is a report (``by="report_id"``) or, with ``reports``, an agency (all its years pooled).
+    """
+    df = _units(tokens, by, reports, part)
+    n = df[by].nunique()
+    doc_freq = df.groupby("token")[by].nunique()
+    return (((1 + n) / (1 + doc_freq)).map(math.log) + 1).rename("idf")
+
+
+def distinctive_terms(tokens: "pd.DataFrame", by: str = "report_id", reports: "pd.DataFrame | None" = None,
+                      part: str | None = "problems", top: int = 10, min_count: int = 1) -> "pd.DataFrame":
+    """The terms that set each report (or agency) apart from the rest of the corpus, by TF-IDF.
+
+    tf = count / all kept tokens of the unit; idf from :func:`corpus_idf` over the same units. Columns:
+    ``by``, token, count, tf, df, idf, score, rank, signal. Ties break by token so the order is stable.
+    """
+    import pandas as pd
+
+    df = _units(tokens, by, reports, part)
+    if df.empty:
+        return pd.DataFrame(columns=[by, "token", "count", "tf", "df", "idf", "score", "rank", "signal"])
+    n = df[by].nunique()
+    doc_freq = df.groupby("token")[by].nunique().rename("df")
+    df = df.merge(doc_freq, left_on="token", right_index=True)
+    df["tf"] = df["count"] / df.groupby(by)["count"].transform("sum")
+    df["idf"] = ((1 + n) / (1 + df["df"])).map(math.log) + 1
+    df["score"] = df["tf"] * df["idf"]
+    df = df[df["count"] >= min_count]
+    df = df.sort_values([by, "score", "token"], ascending=[True, False, True], kind="stable")
+    df["rank"] = df.groupby(by).cumcount() + 1
+    df = df[df["rank"] <= top]
+    df["signal"] = df["token"].isin(signals())
+    return df[[by, "token", "count", "tf", "df", "idf", "score", "rank", "signal"]].reset_index(drop=True)
