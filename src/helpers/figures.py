@@ -1,8 +1,592 @@
-"""Numbers stated in the prose (hotlines, proactive items, posts…) with the snippet they came from. (stub)"""
+"""Numbers stated in the prose (hotlines, proactive items, posts, requests…) with the snippet they came from.
+
+Why rules and not a model: each figure must be traceable to a verbatim quote, and a wrong figure is worse
+than a missing one. A number becomes a figure only when a key phrase sits right before it (or, for a few
+forms, right after it) in the same clause; anything else is left out.
+
+How a line is read (on ``doc.norm``, whitespace squeezed out with a map back to positions, so
+``建议 4 件`` reads as ``建议4件`` and the quote keeps the spaces as printed):
+
+* number tokens: digits or Chinese numerals, an optional 万/亿 scale, 余/多 and a unit (件/条/篇/项/宗/起/
+  次/人次…) or ``%``; digits without a unit are kept only where a rule allows them (``话务量 6887``);
+* the *clause* before a token (back to the previous comma, colon, bracket or counted number) holds its key
+  phrase; the *sentence* (back to 。/；) holds the topic (which hotline, which account) and the parent of a
+  ``其中`` breakdown;
+* qualifiers: ``N余``/``N多``/``约``/``近``/``左右`` → approx; ``千余``/``百余`` (no digits), ``超过``/``逾``/
+  ``以上`` → lower_bound.
+
+Metric names and their meaning are published in ``data/figures_metrics.csv``.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .model import Doc, Section
 
+# ---------------------------------------------------------------------------------------------------------
+# Number tokens
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN = "零〇一二两三四五六七八九十百千万"
+# Longest units first; 条(次) is how some reports count posts.
+_UNITS = ("人次", "件次", "条次", "条(次)", "批次", "件", "条", "篇", "项", "宗", "起", "次", "人", "个", "份",
+          "期", "场", "户", "家", "部", "通")
+_TOKEN = re.compile(
+    r"(?P<pre>大约|接近|约|近|超过|逾|突破|多于)?"
+    r"(?:(?P<d>(?<![\d.,])\d{1,3}(?:,\d{3})+(?=(?:万|亿)?(?:余|多)?[件条篇项宗起次人个])|(?<![\d.])\d+(?:\.\d+)?)"
+    rf"|(?P<c>(?<![{_CN}数几成上第])[{_CN}]+))"
+    r"(?P<wan>万|亿)?(?P<more>余|多)?"
+    r"(?:(?P<pct>%)|(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r"))?"
+)
+# After a unitless number these mean it is a date, a time, money or a name, never a count.
+_NOT_COUNT_NEXT = re.compile(r"[年月日号时点天周岁级元.\-/:A-Za-z\d]|万元|亿元")
+_SENTENCE_END = "。；;！？!?"
+_CLAUSE_END = _SENTENCE_END + "，,：:()（）"
+
+
+@dataclass(slots=True)
+class Token:
+    start: int  # in the squeezed line
+    end: int
+    value: float | int
+    unit: str  # "" for none, "%" for percentages
+    qualifier: str  # exact / approx / lower_bound
+    printed: str  # the number as printed (squeezed), e.g. "5.65万", "千"
+
+
+def cn_number(text: str) -> int | None:
+    """Chinese numerals → int (``两千`` → 2000, ``十二`` → 12); None for anything that is not a plain numeral."""
+    if not text or text in ("零", "〇"):
+        return None
+    total = section = 0
+    num: int | None = None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if num is not None:
+                return None  # 一二: a list, not a number
+            num = _CN_DIGITS[ch]
+        elif ch == "万":
+            section = (section + (num or 0)) or 1
+            total += section * 10000
+            section, num = 0, None
+        else:
+            unit = _CN_UNITS[ch]
+            section += (1 if num is None else num) * unit
+            num = None
+    return total + section + (num or 0)
+
+
+def _as_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _token(m: re.Match[str], s: str) -> Token | None:
+    unit = "%" if m.group("pct") else (m.group("unit") or "")
+    digits, chinese = m.group("d"), m.group("c")
+    if chinese is not None:
+        if not unit or unit == "%":
+            return None  # Chinese numerals count only with a unit (一是, 十四五 are not numbers)
+        n = cn_number(chinese + (m.group("wan") or ""))
+        if n is None:
+            return None
+        value = Decimal(n)
+    else:
+        value = Decimal(digits.replace(",", ""))
+        if m.group("wan"):
+            value *= 10000 if m.group("wan") == "万" else 100000000
+    if not unit:
+        nxt = s[m.end():m.end() + 2]
+        if m.group("more") or _NOT_COUNT_NEXT.match(nxt) or s[max(0, m.start() - 1):m.start()] == "第":
+            return None
+    qualifier = "exact"
+    pre, more = m.group("pre"), m.group("more")
+    after = s[m.end():m.end() + 2]
+    if more:
+        qualifier = "lower_bound" if chinese is not None else "approx"
+    elif pre in ("超过", "逾", "突破", "多于") or after.startswith("以上"):
+        qualifier = "lower_bound"
+    elif pre in ("约", "近", "大约", "接近") or after.startswith("左右"):
+        qualifier = "approx"
+    num_start = m.start("d") if digits is not None else m.start("c")
+    printed = s[num_start:m.end("wan") if m.group("wan") else (m.end("d") if digits is not None else m.end("c"))]
+    return Token(start=m.start(), end=m.end(), value=_as_number(value), unit=unit, qualifier=qualifier,
+                 printed=printed)
+
+
+def tokens(s: str) -> list[Token]:
+    """Every number token in a squeezed line, in order (unitless ones included; rules decide)."""
+    out = []
+    for m in _TOKEN.finditer(s):
+        if m.group("d") is None and m.group("c") is None:
+            continue
+        t = _token(m, s)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def numbers_in(text: str) -> list[int | float]:
+    """The values of the numbers printed in a snippet (used to prove a quote holds its figure)."""
+    s = "".join(text.split())
+    return [t.value for t in tokens(s)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules
+
+COUNT = frozenset({"件", "条", "篇", "项", "宗", "起", "次", "人次", "件次", "条次", "条(次)", "个", "份", "期",
+                   "场", "批次", "部"})
+CASES = frozenset({"件", "条", "宗", "起", "个", "次", "件次", "人次", "通"})
+POSTS = frozenset({"条", "篇", "期", "次", "个", "件", "部", "条次", "条(次)"})
+PEOPLE = frozenset({"人", "个", "户", "人次", ""})
+REQUESTS = frozenset({"件", "条", "项", "宗", "起", "个", "份", "人次", "件次"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A key phrase that must end at most ``gap`` characters before the number, in the same clause."""
+
+    metric: str
+    key: re.Pattern[str]
+    units: frozenset[str] = COUNT
+    gap: int = 4
+    sentence: re.Pattern[str] | None = None  # must match the sentence up to the number
+    line: re.Pattern[str] | None = None  # must match somewhere in the line (the paragraph)
+    forbid: re.Pattern[str] | None = None  # must not match the clause
+
+
+def _r(metric: str, key: str, units=COUNT, gap: int = 4, sentence: str | None = None, line: str | None = None,
+       forbid: str | None = None) -> Rule:
+    c = re.compile
+    return Rule(metric, c(key), units, gap, c(sentence) if sentence else None, c(line) if line else None,
+                c(forbid) if forbid else None)
+
+
+_NOT_REVIEW = r"复议|诉讼"
+_REQ_LINE = r"申请"
+
+# Counts that look like decisions but are not: checked before anything that could map to 第二十条.
+_NOT_DECISIONS = (
+    _r("power_list_items", r"(?:权责|权力|职权|责任)清单|(?:行政(?:许可|审批|处罚|强制)|政务服务|审批)事项",
+       frozenset({"项", "个", "类"}), gap=8),
+    _r("credit_platform_records", r"信用.{0,12}?(?:行政(?:许可|处罚)|双公示|信息|记录|数据)", COUNT, gap=10),
+    _r("penalty_notices_published",
+       r"(?:公示|公开|上传|推送|报送|发布|归集)(?:了)?(?:各类)?行政处罚(?:决定书|信息|案件信息|结果|决定)?", COUNT),
+    _r("licensing_notices_published",
+       r"(?:公示|公开|上传|推送|报送|发布|归集)(?:了)?(?:各类)?行政(?:许可|审批)(?:决定书|信息|结果|决定)?", COUNT),
+)
+
+# Children of a parent figure stated earlier in the same sentence (a 其中 list).
+_PROACTIVE_PARTS = (
+    _r("major_project_items", r"重大(?:建设)?项目", gap=30),
+    _r("civil_service_recruitment_items", r"公务员|招考|招聘|录用", gap=30),
+    _r("key_area_items", r"重点领域", gap=12),
+    _r("publicity_items", r"对外宣传|宣传(?:信息|报道|稿件)", gap=6),
+    _r("admin_approval_items", r"行政(?:审批|许可)", gap=3),
+    _r("admin_penalty_items", r"行政处罚", gap=3),
+    _r("budget_items", r"财政|预算|决算", gap=12),
+    _r("personnel_items", r"人事|任免", gap=12),
+    _r("normative_document_items", r"规范性文件", gap=8),
+    _r("news_items", r"(?:工作|政务|行业)动态", gap=8),
+)
+_HOTLINE_PARTS = (
+    ("inquiries", re.compile(r"(?:信息|政策|业务)?咨询(?:类|件)?")),
+    ("suggestions", re.compile(r"意见建议|建议(?:类|件)?")),
+    ("complaints", re.compile(r"投诉举报(?:工单|类|件)?|投诉(?:类|件)?|举报(?:类|件)?")),
+)
+
+_RULES = (
+    # requests for information (section 三 stated in prose)
+    _r("requests_carried_over", r"上年(?:度)?结转", REQUESTS, gap=4, line=_REQ_LINE, forbid=_NOT_REVIEW),
+    _r("requests_carried_forward", r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?", REQUESTS, line=_REQ_LINE),
+    _r("requests_received",
+       r"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|接到)(?:了)?[^，,。；;]{0,20}?"
+       r"(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请|事项)?(?:共计?|总计|合计|数量|为)?",
+       REQUESTS, gap=2, forbid=_NOT_REVIEW),
+    _r("requests_handled", r"(?:共|全部|已)?(?:办结|答复)(?:了)?(?:申请)?(?:共计?)?", REQUESTS, gap=2,
+       sentence=r"依申请|公开申请", forbid=r"率|复议|诉讼"),
+    _r("requests_natural_person", r"自然人(?:申请|提出)?(?:的)?", REQUESTS, gap=2, line=_REQ_LINE),
+    _r("requests_legal_person", r"法人(?:或|和|及)?(?:其他组织)?(?:申请|提出)?(?:的)?", REQUESTS, gap=2,
+       line=_REQ_LINE),
+    _r("requests_granted", r"予以公开|同意公开|全部公开", REQUESTS, gap=2, line=_REQ_LINE, forbid=r"主动"),
+    _r("requests_partially_granted", r"部分公开|区分处理", REQUESTS, gap=2, line=_REQ_LINE),
+    _r("requests_withheld", r"不予公开", REQUESTS, gap=2, line=_REQ_LINE),
+    _r("requests_unavailable", r"无法提供", REQUESTS, gap=2, line=_REQ_LINE),
+    _r("requests_not_processed", r"不予处理", REQUESTS, gap=2, line=_REQ_LINE),
+    _r("requests_other_handling", r"其他处理", REQUESTS, gap=2, line=_REQ_LINE),
+    # decisions stated in prose (compared with table 二)
+    _r("licensing_decisions",
+       r"行政(?:许可|审批)(?:处理)?决定(?:数量|数)?|(?:作出|办结|办理)(?:各类)?行政(?:许可|审批)(?:事项|业务|案件|决定)?(?:共计?)?",
+       CASES, gap=2),
+    _r("penalty_decisions",
+       r"行政处罚(?:处理)?决定(?:数量|数)?|(?:作出|办结|办理|实施)(?:各类)?行政处罚(?:案件|决定)?(?:共计?)?",
+       CASES, gap=2),
+    _r("admin_approval_items", r"行政(?:审批|许可)", frozenset({"件", "条", "宗", "起", "个"}), gap=1),
+    _r("admin_penalty_items", r"行政处罚", frozenset({"件", "条", "宗", "起", "个"}), gap=1),
+    # normative documents clean-up
+    _r("normative_docs_reviewed", r"清理(?:了)?(?:各类)?(?:行政)?规范性文件", COUNT, gap=4),
+    _r("normative_docs_still_valid", r"(?:继续|现行|仍然|保留)有效(?:的)?", COUNT, gap=2, sentence=r"文件"),
+    _r("normative_docs_to_repeal", r"(?:拟|建议)(?:予以)?废止(?:的)?", COUNT, gap=2, sentence=r"文件"),
+    _r("normative_docs_to_revise", r"(?:拟|建议)(?:予以)?修(?:订|改)(?:的)?", COUNT, gap=2, sentence=r"文件"),
+    _r("normative_docs_repealed", r"(?<![拟议])废止(?:的)?", COUNT, gap=2, sentence=r"规范性文件"),
+    # interaction with the public
+    _r("policy_interpretations", r"(?:各类)?(?:政策)?解读(?:信息|文件|稿件|材料|类信息|政策)?(?:共计?)?", COUNT,
+       gap=2, forbid=r"转载"),
+    _r("npc_cppcc_handled", r"人大.{0,8}政协|政协.{0,8}人大", COUNT, gap=10),
+    _r("npc_suggestions_handled", r"人大(?:代表)?(?:建议|议案)", COUNT, gap=8),
+    _r("cppcc_proposals_handled", r"政协(?:委员)?提案", COUNT, gap=8),
+    _r("director_mailbox_questions", r"(?:局长|厅长|市长|县长|区长|书记|领导)(?:留言)?信箱", COUNT, gap=8),
+    _r("online_platform_questions", r"问政平台|网络问政|留言平台|互动平台|网民留言|网民提问", COUNT, gap=8),
+    _r("leader_hotline_sessions", r"“?(?:一把手|主要负责人|主要领导|局长|领导).{0,6}?(?:在线接听|接听|做客|走进)",
+       COUNT, gap=2),
+    _r("tv_news_items", r"《[^》]{0,12}(?:电视|广播)[^》]{0,6}》(?:播发|播出|播放|报道)(?:交通)?(?:新闻|信息|节目)?"
+       r"|(?:电视台?|广播电台)(?:播发|播出|播放|报道)(?:交通)?(?:新闻|信息|节目)?", COUNT, gap=2),
+    _r("media_articles", r"《[^》]{1,20}》(?:发稿|刊发|刊登|发表|登载|采用|转载)|媒体(?:上)?(?:发稿|刊发|刊登|发表|采用|转载)",
+       COUNT, gap=4),
+)
+_MULTI = frozenset({"media_articles", "tv_news_items"})  # one row per outlet; the quote names it
+
+_PROACTIVE = re.compile(
+    r"主动公开(?:各类|各项)?(?:政府|政务)?(?:信息|文件)(?:总数|总量)?(?:共计?|累计|合计)?(?:达|为)?"
+    r"|(?:共|累计|全年|合计)(?:主动)?(?:公开|发布|推送发布)(?:各类)?(?:政府|政务)?信息(?:共计?)?"
+    r"|发布各类(?:政府|政务)?信息(?:共计?)?")
+
+# Channels. A hotline is named by its number; 交通运输服务监督电话 is the official name of 12328.
+_H12345 = re.compile(r"(?<!\d)12345(?!\d)|市长热线|政务服务(?:便民)?热线|便民服务热线")
+_H12328 = re.compile(r"(?<!\d)12328(?!\d)|交通运输服务监督电话")
+_POOL_WITH = re.compile(r"[、和及与]|等")
+_OTHER_CHANNEL = re.compile(r"信箱|留言|信访|来信|来访|平台|网民|举报|市民热线|微信|网站")
+_HOTLINE_VOLUME = re.compile(
+    r"(?:全年|共|累计)?(?:受理|接听|接到|办理|答复|处理|转办|交办)?(?:群众|市民)?(?:话务量|来电|热线电话|热线|工单|转办件|交办件)"
+    r"(?:总量|总数|数量)?(?:共计?|达|为)?")
+_CHANNELS = (
+    ("wechat", re.compile(r"微信|公众号")),
+    ("weibo", re.compile(r"微博")),
+    ("douyin", re.compile(r"抖音")),
+    ("website", re.compile(r"网站|门户网|政府网|官网|“[^”]{1,12}网”")),
+)
+_POST_VERB = re.compile(r"发布|推送|刊发|编发|更新|发表|公开|推出|上传|发稿|刊登")
+_FOLLOWERS = re.compile(r"(?:用户|粉丝|关注|订阅)(?:总数|总量|量|数|人数|用户)?(?:已)?(?:达到?|超过|突破|共|累计|为)?")
+_AUDIENCE = re.compile(r"粉丝|关注|用户|订阅|阅读|浏览|访问|点击|播放")
+_RATES = (
+    ("on_time_rate_pct", re.compile(r"(?:按时|按期|及时)(?:办结|答复|回复)?率")),
+    ("satisfaction_rate_pct", re.compile(r"满意(?:率|度)")),
+    ("completion_rate_pct", re.compile(r"办结率")),
+    ("reply_rate_pct", re.compile(r"(?:回复|答复)率")),
+)
+_RATE_FAMILY = {"requests_received": "requests", "requests_total_incl_carryover": "requests",
+                "complaints_petitions_handled": "complaints", "hotline_12345": "hotline_12345",
+                "hotline_12328": "hotline_12328"}
+_MEDIA_AFTER = re.compile(r"^(?P<q>(?:原创)?(?:文章|稿件|新闻|作品|信息))(?:被|在).{0,80}?(?:采用|转载|刊发|刊登|转发)")
+_INCL_CARRYOVER = re.compile(r"^[(]?(?:其中)?含(?:上年度?|去年)结转")
+_REQUESTS_NONE = re.compile(
+    r"(?:未|没有|无)(?:收到|受理|接到|接收|发生)(?:任何)?[^，,。；;]{0,12}?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请"
+    r"|依申请公开(?:政府信息)?(?:申请)?(?:数量|件数)?为(?:零|0件?)(?![\d.])")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading a line
+
+
+@dataclass(slots=True)
+class Found:
+    metric: str
+    token: Token
+    key_start: int  # squeezed index where the quote starts
+    quote_end: int  # squeezed index where the quote ends
+
+
+@dataclass(slots=True)
+class LineState:
+    """What the sentence so far has established: the parent figure of a 其中 list."""
+
+    parent: Found | None = None
+    figures: list[Found] = field(default_factory=list)
+
+
+def _squeeze(line: str) -> tuple[str, list[int]]:
+    pos = [i for i, ch in enumerate(line) if not ch.isspace()]
+    return "".join(line[i] for i in pos), pos
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    m = None
+    for m in pattern.finditer(text):
+        pass
+    return m
+
+
+def _keyed(pattern: re.Pattern[str], text: str, gap: int) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` that ends at most ``gap`` characters before its end."""
+    m = _last(pattern, text)
+    if m is None or len(text) - m.end() > gap:
+        return None
+    return m
+
+
+def _hotline(text: str) -> str | None:
+    a, b = _H12345.search(text), _H12328.search(text)
+    if a and b:
+        return "both"
+    return "hotline_12345" if a else "hotline_12328" if b else None
+
+
+def _channel(text: str) -> str | None:
+    found = [name for name, pat in _CHANNELS if pat.search(text)]
+    if len(found) == 1:
+        return found[0]
+    return "pooled" if found else None
+
+
+def _last_channel(text: str) -> str | None:
+    best, where = None, -1
+    for name, pat in _CHANNELS:
+        m = _last(pat, text)
+        if m and m.start() > where:
+            best, where = name, m.start()
+    return best
+
+
+def _classify(tok: Token, ctx: str, ctx_at: int, sent: str, line: str, after: str, st: LineState,
+              warn: list[str]) -> Found | None:
+    """Name the figure a number states, or None. ``ctx`` is the clause before it, starting at ``ctx_at``."""
+
+    def found(metric: str, m: re.Match[str] | None, end: int | None = None) -> Found:
+        return Found(metric, tok, ctx_at + m.start() if m else tok.start, end if end is not None else tok.end)
+
+    if tok.unit == "%":
+        for suffix, pat in _RATES:
+            m = _keyed(pat, ctx, 2)
+            if m:
+                for f in reversed(st.figures):
+                    if f.metric in _RATE_FAMILY:
+                        return found(f"{_RATE_FAMILY[f.metric]}_{suffix}", m)
+                return None
+        return None
+
+    for rule in _NOT_DECISIONS:
+        m = _keyed(rule.key, ctx, rule.gap)
+        if m and tok.unit in rule.units:
+            return found(rule.metric, m)
+
+    # the parts of a 其中 list, named after their parent
+    parent = st.parent
+    if parent is not None and tok.unit:
+        if parent.metric in ("hotline_12345", "hotline_12328") and not _hotline(ctx):
+            for kind, pat in _HOTLINE_PARTS:
+                m = _keyed(pat, ctx, 4)
+                if m and tok.unit in CASES | POSTS:
+                    return found(f"{parent.metric}_{kind}", m)
+        if parent.metric == "proactive_items":
+            for rule in _PROACTIVE_PARTS:
+                m = _keyed(rule.key, ctx, rule.gap)
+                if m and tok.unit in rule.units:
+                    return found(rule.metric, m)
+
+    # hotlines: a count in a clause naming the hotline, or a call volume in a sentence about one
+    hot = _hotline(ctx)
+    if hot and tok.unit in CASES | {""}:
+        named = _last(_H12345, ctx) if hot == "hotline_12345" else _last(_H12328, ctx)
+        if hot == "both" or (_POOL_WITH.search(ctx) and _OTHER_CHANNEL.search(ctx)):
+            # 12345、12328、信箱…共 N 件: pooled over channels, never a figure for one hotline
+            if not tok.unit:
+                return None
+            first = min(x.start() for x in (_H12345.search(ctx), _H12328.search(ctx)) if x)
+            return Found("complaints_petitions_handled", tok, ctx_at + first, tok.end)
+        if tok.unit or _keyed(_HOTLINE_VOLUME, ctx, 1):
+            return found(hot, named)
+    m = _keyed(_HOTLINE_VOLUME, ctx, 2)
+    if m and tok.unit in CASES | {""}:
+        topic = _hotline(sent)
+        if topic in ("hotline_12345", "hotline_12328"):
+            return found(topic, m)
+        if topic == "both":
+            warn.append("a hotline count in a sentence naming both 12345 and 12328: left out")
+            return None
+
+    # requests stated with their carry-over included: not a count of new requests
+    rm = _RULES[2].key
+    m = _keyed(rm, ctx, 2)
+    if m and _INCL_CARRYOVER.match(after) and tok.unit in REQUESTS and not re.search(_NOT_REVIEW, ctx):
+        return found("requests_total_incl_carryover", m)
+
+    for rule in _RULES:
+        if tok.unit not in rule.units:
+            continue
+        m = _keyed(rule.key, ctx, rule.gap)
+        if not m:
+            continue
+        if rule.forbid is not None and rule.forbid.search(ctx):
+            continue
+        if rule.sentence is not None and not rule.sentence.search(sent):
+            continue
+        if rule.line is not None and not rule.line.search(line):
+            continue
+        return found(rule.metric, m)
+
+    # accounts: followers and posts
+    fm = _keyed(_FOLLOWERS, ctx, 2)
+    if fm and tok.unit in PEOPLE:
+        ch = _channel(ctx) if _channel(ctx) not in (None, "pooled") else _last_channel(sent)
+        if ch in ("wechat", "weibo", "douyin"):
+            return found(f"{ch}_followers", fm)
+        return None
+    ch = _channel(ctx)
+    if ch and ch != "pooled" and tok.unit in POSTS and not _AUDIENCE.search(ctx):
+        if ch != "website" or _POST_VERB.search(ctx):
+            pat = dict(_CHANNELS)[ch]
+            return found(f"{ch}_posts", pat.search(ctx))
+    m = _keyed(_PROACTIVE, ctx, 3)
+    if m and tok.unit in COUNT:
+        if ch == "pooled" and not _PROACTIVE.search(ctx):
+            return None
+        return found("proactive_items", m)
+    if tok.unit in COUNT:
+        am = _MEDIA_AFTER.match(after)
+        if am:
+            return Found("media_articles", tok, tok.start, tok.end + am.end("q"))
+    return None
+
+
+def read_line(s: str) -> tuple[list[Found], list[str]]:
+    """All figures in one squeezed line, in order, with warnings for numbers deliberately left out."""
+    out: list[Found] = []
+    warn: list[str] = []
+    st = LineState()
+    sent_start = clause_floor = 0
+    for tok in tokens(s):
+        # sentence and clause boundaries before the token
+        for i in range(tok.start - 1, -1, -1):
+            if s[i] in _SENTENCE_END:
+                if i + 1 > sent_start:
+                    sent_start, st = i + 1, LineState()
+                break
+        clause_start = max(clause_floor, sent_start)
+        for i in range(tok.start - 1, clause_start - 1, -1):
+            if s[i] in _CLAUSE_END:
+                clause_start = i + 1
+                break
+        ctx = s[clause_start:tok.start]
+        sent = s[sent_start:tok.start]
+        after = s[tok.end:min(len(s), tok.end + 120)]
+        f = _classify(tok, ctx, clause_start, sent, s, after, st, warn)
+        if tok.unit:
+            clause_floor = tok.end
+        if f is None:
+            continue
+        if not tok.unit and f.metric not in ("hotline_12345", "hotline_12328") and not f.metric.endswith(
+                "_followers"):
+            continue
+        out.append(f)
+        st.figures.append(f)
+        if f.metric in ("proactive_items", "hotline_12345", "hotline_12328"):
+            st.parent = f
+    return out, warn
+
+
+def requests_none(s: str) -> re.Match[str] | None:
+    """A nil return stated in words (未收到…申请), the only figure read without a numeral."""
+    for m in _REQUESTS_NONE.finditer(s):
+        if not re.search(_NOT_REVIEW, m.group(0)):
+            return m
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which lines are prose, and quotes
+
+
+def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
+    """1-based lines worth reading: everything except table rows and the problems part (plans, not facts)."""
+    table_parts = {k: s for k, s in sections.items() if k in ("proactive", "requests", "appeals")}
+    problems = sections.get("problems")
+    out = []
+    for n, line in enumerate(doc.norm, start=1):
+        if problems is not None and problems.start <= n <= problems.end:
+            continue
+        if "\t" in line or line.count("|") >= 2 or not line.strip():
+            continue
+        in_table = any(s.start <= n <= s.end for s in table_parts.values())
+        if in_table and (len(line.strip()) < 15 or not re.search(r"[，。；,;]", line)):
+            continue
+        out.append(n)
+    return out
+
+
+def _quote(raw_line: str, norm_line: str, s: str, pos: list[int], a: int, b: int, text: str,
+           counts: dict[str, int]) -> str | None:
+    """Verbatim raw snippet for the squeezed span [a, b), widened leftwards until it is unique in the file.
+
+    Positions map straight to the raw line when normalising kept its length; otherwise the normalised
+    snippet is used only if the raw line holds it verbatim.
+    """
+    same = len(raw_line) == len(norm_line)
+    start = a
+    while True:
+        q = (raw_line if same else norm_line)[pos[start]:pos[b - 1] + 1]
+        if not same and q not in raw_line:
+            return None
+        n = counts.get(q)
+        if n is None:
+            n = counts[q] = text.count(q)
+        if n <= 1:
+            return q
+        if start == 0 or b - start >= 40:
+            return None
+        start -= 1
+        while start > 0 and s[start].isdigit() and s[start - 1] in "0123456789.,":
+            start -= 1  # never start inside a number: "4件" cut from "1684件" would misquote
+
 
 def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) -> tuple[list[dict], list[dict]]:
-    return [], []
+    """Figures stated in the prose, each with a unique verbatim quote and its line; warnings for doubts."""
+    rows: list[dict] = []
+    warnings: list[dict] = []
+    seen: dict[str, dict] = {}
+    text = "\n".join(doc.raw)
+    counts: dict[str, int] = {}
+
+    def add(metric: str, value, unit: str, qualifier: str, quote: str | None, n: int) -> None:
+        if quote is None:
+            warnings.append({"line": n, "message": f"{metric}={value}: no unique verbatim quote; left out"})
+            return
+        row = {"report_id": doc.report_id, "metric": metric, "value": value, "unit": unit,
+               "qualifier": qualifier, "quote": quote, "line": n}
+        if metric in seen and metric not in _MULTI:
+            first = seen[metric]
+            if first["value"] != value:
+                warnings.append({"line": n, "message": f"{metric} stated again as {value} (first {first['value']} "
+                                                       f"on line {first['line']}); the later one left out"})
+            return
+        seen[metric] = row
+        rows.append(row)
+
+    for n in _prose_lines(doc, sections):
+        raw_line, norm_line = doc.raw[n - 1], doc.norm[n - 1]
+        s, pos = _squeeze(norm_line)
+        if not s:
+            continue
+        found, warn = read_line(s)
+        for w in warn:
+            warnings.append({"line": n, "message": w})
+        nil = requests_none(s)
+        nil_added = False
+        for f in found:
+            if nil is not None and not nil_added and pos and f.token.start > nil.start():
+                add("requests_received", 0, "件", "exact",
+                    _quote(raw_line, norm_line, s, pos, nil.start(), nil.end(), text, counts), n)
+                nil_added = True
+            t = f.token
+            if not t.unit and year is not None and abs(t.value - year) <= 1:
+                warnings.append({"line": n, "message": f"{f.metric}: unitless {t.printed} could be a year; left out"})
+                continue
+            add(f.metric, t.value, t.unit, t.qualifier,
+                _quote(raw_line, norm_line, s, pos, f.key_start, f.quote_end, text, counts), n)
+        if nil is not None and not nil_added:
+            add("requests_received", 0, "件", "exact",
+                _quote(raw_line, norm_line, s, pos, nil.start(), nil.end(), text, counts), n)
+    return rows, warnings
