@@ -1,9 +1,12 @@
 """Normalised lines → the report's six parts (一 … 六), each with its line span.
 
-Headings vary (see ``docs/architecture.md`` and the layout survey); a heading is a short line that
-starts with its numeral (``一、`` …) or consists of the heading words alone. The opening paragraph's list
-of parts ("全文由总体情况、主动公开…组成") is long and never matches. Row labels inside the tables that look
-like headings (``三、本年度办理结果``, ``四、结转下年度继续办理``) are told apart by their words.
+Headings vary (see ``/work/shared/guides/report-layouts.md`` (d)); a heading is a short line that starts
+with its numeral (``一、``, ``一.``, ``第一部分``, ``1.``…) or consists of the heading words alone, possibly
+wrapped in markdown (``## 一、总体情况``, ``**一、总体情况**``). A numbered heading may carry its content
+on the same line (``六、其他需要报告的事项无。``). The opening paragraph's list of parts ("全文由总体情况、
+主动公开…组成") is long and never matches; a table of contents (headings with nothing between them, repeated
+later) is skipped. Row labels inside the tables that look like headings (``三、本年度办理结果``,
+``四、结转下年度继续办理``) are told apart by their words.
 """
 from __future__ import annotations
 
@@ -15,57 +18,101 @@ from .normalize import squeeze
 _NUM = "一二三四五六七八"
 # Heading words per part, matched against the squeezed line after its numeral.
 _WORDS = {
-    "overview": r"(?:工作开展)?(?:总体情况|基本情况|概述|概况|总体)",
-    "proactive": r"(?:行政机关)?主动公开(?:政府|政务)?信息(?:情况|工作)?",
-    "requests": r"(?:行政机关)?收到和处理政府信息公开申请|(?:依申请公开|收到和处理).{0,12}情况$",
+    "overview": r"(?:工作开展|主要工作)?(?:总体情况|基本情况|概述|概况|总体)",
+    "proactive": r"(?:行政机关)?主动公开(?:政府|政务)?(?:信息)?(?:工作)?(?:的)?(?:情况|工作)"
+                 r"|(?:行政机关)?主动公开(?:政府|政务)信息",
+    "requests": r"(?:行政机关)?收到和处理(?:政府)?信息公开申请|(?:依申请公开|收到和处理).{0,12}情况",
     "appeals": r"(?:因.{0,6}信息公开工作?被申请)?.{0,12}(?:行政复议|行政诉讼)",
-    "problems": r".{0,16}存在的?(?:主要)?问题(?:和|及|与)?(?:改进|整改)?",
+    "problems": r".{0,16}存在的?(?:主要)?问题(?:和|及|与)?(?:改进|整改)?|(?:主要)?问题(?:和|及|与)(?:改进|整改)",
     "other": r"其他(?:需要)?(?:报告)?(?:的)?事项|其他需要报告",
 }
-_PATTERNS = {k: re.compile(rf"^(?:([{_NUM}])[、.,,]?)?(?:{w})") for k, w in _WORDS.items()}
+# Only with a numeral: a heading cut short (一、概) or a part that replaces 五 (五、下一步工作打算).
+_NUMBERED_ONLY = {"overview": r"概$", "problems": r"下一步(?:工作)?(?:打算|计划|安排|思路)"}
+_PREFIX = re.compile(rf"^(?:第([{_NUM}])(?:部分|章|节)|([{_NUM}])[、.,:]?|([1-8])[、.](?!\d))")
+_DECOR = re.compile(r"^[#*【\[]+|[*】\]。.:]+$")
+_PATTERNS = {k: re.compile(rf"(?:{w})") for k, w in _WORDS.items()}
+_NUMBERED_PATTERNS = {k: re.compile(w) for k, w in _NUMBERED_ONLY.items()}
 _NOT_HEADING = re.compile(r"本年度办[理结]结果|结转下年|本年新收|上年结转|第二十条")
-_MAX_HEADING = 60  # longer lines are prose (or the opening list of parts)
+_MAX_HEADING = 60  # longer lines are prose (or the opening list of parts), unless numbered
+_MAX_MERGED = 40  # a numbered heading merged with its content must end its heading words by here
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
     """Which part a line heads, and the numeral printed before it (or None); None for non-headings."""
-    s = squeeze(norm_line)
-    if not s or len(s) > _MAX_HEADING or s.startswith("("):
+    if not norm_line or len(norm_line) > 400:
         return None
-    if _NOT_HEADING.search(s):
+    s = _DECOR.sub("", squeeze(norm_line))
+    if not s or s.startswith("("):
+        return None
+    m = _PREFIX.match(s)
+    numeral = None
+    if m:
+        numeral = m.group(1) or m.group(2) or m.group(3)
+        rest = s[m.end():]
+    else:
+        rest = s
+    if not rest or (len(s) > _MAX_HEADING and numeral is None):
+        return None
+    if _NOT_HEADING.search(rest[:_MAX_HEADING]):
         return None
     for key, pat in _PATTERNS.items():
-        m = pat.match(s)
-        if m:
-            numeral = m.group(1)
-            if numeral is None and len(s) > 30:
-                return None
-            return key, numeral
+        hm = pat.match(rest)
+        if not hm:
+            continue
+        if numeral is None and len(s) > 30:
+            return None
+        if len(s) > _MAX_HEADING and hm.end() > _MAX_MERGED:
+            return None
+        if numeral is not None and numeral.isdigit() and int(numeral) != SECTION_KEYS.index(key) + 1:
+            return None  # arabic numbering is trusted only when it is the part's own number
+        return key, numeral
+    if numeral is not None and not numeral.isdigit():
+        for key, pat in _NUMBERED_PATTERNS.items():
+            if pat.match(rest) and len(s) <= _MAX_HEADING:
+                return key, numeral
     return None
+
+
+def _candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
+    """(1-based line, key, has_body) for every heading-like line; has_body is False when the next
+    non-blank line heads a later part (a table of contents)."""
+    found: list[tuple[int, str]] = []
+    next_nonblank: dict[int, int] = {}
+    last_nonblank = None
+    for i in range(len(norm), 0, -1):
+        next_nonblank[i] = last_nonblank
+        if norm[i - 1].strip():
+            last_nonblank = i
+    for i, line in enumerate(norm, start=1):
+        hk = heading_key(line)
+        if hk:
+            found.append((i, hk[0]))
+    rank_at = {i: SECTION_KEYS.index(key) for i, key in found}
+    out = []
+    for i, key in found:
+        nxt = next_nonblank.get(i)
+        toc = nxt in rank_at and rank_at[nxt] > SECTION_KEYS.index(key)
+        out.append((i, key, not toc))
+    return out
 
 
 def split_sections(norm: list[str], raw: list[str] | None = None) -> dict[str, Section]:
     """Find each part's heading in order; a part whose heading is missing is simply absent."""
     raw = raw if raw is not None else norm
-    found: list[tuple[int, str]] = []  # (1-based line, key)
+    cands = _candidates(norm)
+    chosen: list[tuple[int, str]] = []
     last_rank = -1
-    for i, line in enumerate(norm, start=1):
-        hk = heading_key(line)
-        if not hk:
-            continue
-        key, numeral = hk
+    for j, (line_no, key, has_body) in enumerate(cands):
         rank = SECTION_KEYS.index(key)
         if rank <= last_rank:
             continue  # parts come in order; a repeat is a sub-heading or a quote
-        if numeral is not None and numeral != "一二三四五六"[rank] and numeral not in "七八":
-            # a numbered line whose numeral disagrees (e.g. problems numbered 六) is still accepted,
-            # but never a row label such as 四、结转… (filtered above)
-            pass
-        found.append((i, key))
+        if not has_body and any(k == key and body for _, k, body in cands[j + 1:]):
+            continue  # a table-of-contents entry: the part itself comes later
+        chosen.append((line_no, key))
         last_rank = rank
     sections: dict[str, Section] = {}
-    for j, (line_no, key) in enumerate(found):
-        end = found[j + 1][0] - 1 if j + 1 < len(found) else len(norm)
+    for j, (line_no, key) in enumerate(chosen):
+        end = chosen[j + 1][0] - 1 if j + 1 < len(chosen) else len(norm)
         sections[key] = Section(key=key, heading=raw[line_no - 1].strip(), heading_line=line_no,
                                 start=line_no + 1, end=end)
     return sections
