@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .model import Doc, Section
 from .normalize import squeeze
+from .sections import heading_key
 
 _PART_NUM = "一二三四五六七八九十"
 # Line-opening enumerators: 五、  六.  (一)  一是  1.  1、  ①
@@ -101,7 +102,7 @@ class ProblemsSpan:
 def is_problems_heading(norm_line: str) -> bool:
     """A short line (or one starting with a part numeral) that names the problems part."""
     s = squeeze(norm_line)
-    if not s:
+    if not s or s.startswith("("):  # (一)存在问题 is a sub-head, looked for separately
         return False
     numbered = bool(re.match(rf"^[{_PART_NUM}]{{1,2}}[、.,]", s))
     if len(s) > _MAX_HEADING and not numbered:
@@ -159,8 +160,13 @@ def _find_heading(doc: Doc, sections: dict[str, Section]) -> tuple[int, str] | N
 
 
 def _section_end(doc: Doc, sections: dict[str, Section], after: int) -> int:
-    """The line before the next part heading found by the splitter (or the end of the file)."""
+    """The line before the next numbered part heading (or the end of the file)."""
     later = [s.heading_line for s in sections.values() if s.heading_line and s.heading_line > after]
+    for n in range(after + 1, len(doc.norm) + 1):  # also a later part heading the splitter did not report
+        hk = heading_key(doc.norm[n - 1])
+        if hk and hk[0] != "problems" and hk[1] is not None:
+            later.append(n)
+            break
     return (min(later) - 1) if later else len(doc.raw)
 
 
@@ -260,6 +266,18 @@ def _part(doc: Doc, name: str, first: int, last: int, start_col: int = 0, end_co
     return Part(part=name, line_start=first, line_end=first + len(lines) - 1, text="\n".join(lines))
 
 
+def _plans_span(doc: Doc, sections: dict[str, Section], heading_line: int) -> ProblemsSpan:
+    """A 下一步工作打算 part standing in for 五: its body is the improvements part; there is no problems part."""
+    end = _trim_end(doc, heading_line + 1, _section_end(doc, sections, heading_line))
+    lines = _nonblank(doc, heading_line + 1, end)
+    span = ProblemsSpan(how="plans", heading=doc.raw[heading_line - 1].strip(), heading_line=heading_line,
+                        start=heading_line + 1, end=end)
+    if lines:
+        span.parts = [_part(doc, "improvements", lines[0], lines[-1])]
+    span.warnings = [{"line": heading_line, "message": "no problems part; only a plans part was found"}]
+    return span
+
+
 def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | None:
     """Find section 五 and split it; None (with nothing guessed) when no sign of it is found."""
     sec = sections.get("problems")
@@ -276,6 +294,8 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
     if heading_line is not None:
         heading_raw = doc.raw[heading_line - 1].strip()
         s = squeeze(doc.norm[heading_line - 1])
+        if _PLANS_HEADING.match(s) and not _HEADING.match(s):
+            return _plans_span(doc, sections, heading_line)
         merged = bool(_MERGED_HEADING.match(s)) and not _HEADING.match(s)
         start = heading_line if how == "subheads" else heading_line + 1
         if how == "subheads":
@@ -295,13 +315,7 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
     for i, line in enumerate(doc.norm, start=1):  # a plans-only part (D75): improvements, no problems
         s = squeeze(line)
         if len(s) <= _MAX_HEADING and _PLANS_HEADING.match(s):
-            end = _trim_end(doc, i + 1, _section_end(doc, sections, i))
-            lines = _nonblank(doc, i + 1, end)
-            span = ProblemsSpan(how="plans", heading=doc.raw[i - 1].strip(), heading_line=i, start=i + 1, end=end)
-            if lines:
-                span.parts = [_part(doc, "improvements", lines[0], lines[-1])]
-            span.warnings = [{"line": i, "message": "no problems part; only a plans part was found"}]
-            return span
+            return _plans_span(doc, sections, i)
     return None
 
 

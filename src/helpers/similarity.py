@@ -1,0 +1,131 @@
+"""Recycled self-criticism: how alike the section-五 texts of two reports are, and what they share.
+
+An agency that pastes last year's problems and plans into this year's report is a story; so is a county
+that copies its neighbour's. The measure is TF-IDF cosine over character n-grams (n = 4 by default) of
+the normalised text without punctuation or whitespace, with IDF over this corpus, so the phrases every
+report uses (政府信息公开工作, 有待进一步) weigh little and a copied passage weighs a lot. For each pair above
+the threshold the longest shared passage is given verbatim (normalised), so a reader can check it.
+
+Corpus-level: call :func:`similar_problems` on the whole ``problems`` table after all files are parsed.
+Pure Python (no scipy): candidates come from an inverted index of the rarer n-grams, then each
+candidate pair's cosine is computed exactly.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from .normalize import normalize_lines, squeeze
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["report_id_a", "report_id_b", "similarity", "shared_passage"]
+_NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems", "improvements")) -> dict[str, str]:
+    """report_id → the section's text (the chosen parts in order), normalised, whitespace removed."""
+    order = {p: k for k, p in enumerate(parts)}
+    df = problems[problems["part"].isin(parts)].copy()
+    df["_order"] = df["part"].map(order)
+    df = df.sort_values(["report_id", "_order", "line_start"], kind="stable")
+    out: dict[str, str] = {}
+    for rid, g in df.groupby("report_id", sort=True):
+        text = "\n".join(str(t) for t in g["text"])
+        out[str(rid)] = squeeze("".join(normalize_lines(text.split("\n"))))
+    return {k: v for k, v in out.items() if v}
+
+
+def _ngrams(text: str, n: int) -> Counter[str]:
+    bare = _NOT_WORD.sub("", text)
+    return Counter(bare[i:i + n] for i in range(max(len(bare) - n + 1, 0)))
+
+
+def _vectors(texts: dict[str, str], n: int) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    grams = {rid: _ngrams(t, n) for rid, t in texts.items()}
+    df: Counter[str] = Counter()
+    for g in grams.values():
+        df.update(g.keys())
+    N = len(grams)
+    vecs: dict[str, dict[str, float]] = {}
+    for rid, g in grams.items():
+        v = {k: (1 + math.log(c)) * (math.log((1 + N) / (1 + df[k])) + 1) for k, c in g.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs[rid] = {k: x / norm for k, x in v.items()}
+    return vecs, df
+
+
+def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
+                 max_df: float = 0.5) -> list[tuple[str, str, float]]:
+    """(a, b, cosine) for every pair at or above ``min_similarity``, a < b.
+
+    Pairs are found through n-grams held by at most ``max_df`` of the reports (all n-grams when the corpus
+    has fewer than 20 reports); two texts that share only ubiquitous n-grams cannot reach a useful cosine.
+    """
+    vecs, df = _vectors(texts, n)
+    N = len(vecs)
+    limit = N if N < 20 else max(2, int(max_df * N))
+    index: dict[str, list[str]] = defaultdict(list)
+    for rid in sorted(vecs):
+        for g in vecs[rid]:
+            if df[g] <= limit:
+                index[g].append(rid)
+    candidates: set[tuple[str, str]] = set()
+    for ids in index.values():
+        if len(ids) > 1:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    candidates.add((a, b))
+    out = []
+    for a, b in candidates:
+        va, vb = vecs[a], vecs[b]
+        if len(vb) < len(va):
+            va, vb = vb, va
+        sim = sum(x * vb.get(k, 0.0) for k, x in va.items())
+        if sim >= min_similarity:
+            out.append((a, b, min(sim, 1.0)))
+    return out
+
+
+def longest_shared(a: str, b: str) -> str:
+    """The longest passage the two texts share verbatim (after normalisation)."""
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a:m.a + m.size]
+
+
+def similar_problems(problems: "pd.DataFrame", n: int = 4, min_similarity: float = 0.3,
+                     parts: tuple[str, ...] = ("problems", "improvements"),
+                     max_passage: int = 300) -> "pd.DataFrame":
+    """The ``similar_problems`` table: report_id_a, report_id_b, similarity (cosine, 0–1, 4 decimals),
+    shared_passage (longest common passage, cut to ``max_passage`` characters with …). Most similar first."""
+    import pandas as pd
+
+    texts = section_texts(problems, parts) if len(problems) else {}
+    rows = []
+    for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity):
+        passage = longest_shared(texts[a], texts[b])
+        if len(passage) > max_passage:
+            passage = passage[:max_passage] + "…"
+        rows.append({"report_id_a": a, "report_id_b": b, "similarity": round(sim, 4), "shared_passage": passage})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def label_pairs(similar: "pd.DataFrame", reports: "pd.DataFrame") -> "pd.DataFrame":
+    """Add agency_a/b, year_a/b and same_agency, to tell copying from last year from copying a neighbour."""
+    meta = reports[["report_id", "agency", "year"]]
+    out = similar.merge(meta.add_suffix("_a"), on="report_id_a", how="left")
+    out = out.merge(meta.add_suffix("_b"), on="report_id_b", how="left")
+    out["same_agency"] = out["agency_a"].notna() & (out["agency_a"] == out["agency_b"])
+    return out
+
+
+from .keywords import corpus_idf, distinctive_terms  # noqa: E402  (re-exported: corpus-level text tools)
+
+__all__ = ["similar_problems", "label_pairs", "cosine_pairs", "longest_shared", "section_texts",
+           "corpus_idf", "distinctive_terms"]
