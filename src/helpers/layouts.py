@@ -111,7 +111,7 @@ def detect_layout(norm: list[str]) -> str:
             return ALTERNATING
         return CELL_PIPE
     spaced = sum(1 for ln in lines if _SPACE_VALUES.search(ln))
-    if spaced >= 2:
+    if spaced:  # one row of space-separated values is enough (section 四's fifteen numbers)
         return SPACE
     followed = 0
     for i, ln in enumerate(norm[:-1]):

@@ -31,6 +31,7 @@ ROWS_SINGLE_OTHER = tuple(r for r in _ALL_ROWS if r not in _OTHER_SPLIT)
 OUTCOME_ROWS = frozenset(_ALL_ROWS[_ALL_ROWS.index("granted"):_ALL_ROWS.index("handled_total")])
 _ITEM_ORDER = {c: i for i, c in enumerate(codes("disclosure", "item"))}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]?|\([一二三四五六七八九十\d]+\)|\d+[.、]?)$")
+_FIFTEEN = re.compile(r"^\s*(?:[+-]?\d+(?:\.\d+)?\s+){14}[+-]?\d+\s*$")
 _MAX_BLOCK = 400  # lines: a table block never runs longer than this (001-style one cell per line: ~300)
 
 
@@ -92,20 +93,25 @@ def find_blocks(doc: Doc, sections: dict[str, Section]) -> dict[str, tuple[int, 
     a_lower = (r0 + 1) if r0 is not None else (d0 + 1 if d0 is not None else (app.heading_line - 1 if app and
                                                                                  app.heading_line else n))
     a0 = _first(keys, L.APPEALS_ANCHOR, a_lower, n, 200)
+    if a0 is None and r0 is not None:  # headers printed vertically (PDF text), no heading: the 15-number line
+        a0 = next((i for i in range(r0 + 1, n) if _FIFTEEN.match(doc.norm[i])), None)
     if d0 is not None:
         ends = [x for x in (r0, a0, (req.heading_line - 1) if req and req.heading_line else None) if
                 x is not None and x > d0]
         end = min(ends) if ends else min(n, d0 + _MAX_BLOCK)
-        blocks["disclosure"] = (d0, min(end, d0 + _MAX_BLOCK))
+        blocks["disclosure"] = (d0, end)
     if r0 is not None:
         ends = [x for x in (a0, (app.heading_line - 1) if app and app.heading_line else None) if
                 x is not None and x > r0]
-        end = min(ends) if ends else (_heading_after(doc, keys, r0 + 1, n, ("problems", "other")) or n)
-        blocks["requests"] = (r0, min(end, r0 + _MAX_BLOCK))
+        if ends:
+            end = min(ends)
+        else:
+            nxt = _heading_after(doc, keys, r0 + 1, n, ("problems", "other"))
+            end = nxt if nxt is not None else min(n, r0 + _MAX_BLOCK)
+        blocks["requests"] = (r0, end)
     if a0 is not None:
         nxt = _heading_after(doc, keys, a0 + 1, n, ("problems", "other"))
-        end = nxt if nxt is not None else n
-        blocks["appeals"] = (a0, min(end, a0 + _MAX_BLOCK))
+        blocks["appeals"] = (a0, nxt if nxt is not None else min(n, a0 + _MAX_BLOCK))
     return blocks
 
 
