@@ -322,6 +322,15 @@ def _fmt(v, mark: str = "") -> str:
     return (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}") + mark
 
 
+def _axis_style(ax, values: pd.Series) -> None:
+    """Whole-number ticks for counts (no '0.2 reports')."""
+    from matplotlib.ticker import MaxNLocator
+
+    v = values.dropna()
+    if len(v) == 0 or all(float(x).is_integer() for x in v):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def barh(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str, texts=None, colors=None):
     """Horizontal bars, one per row of ``data``, top to bottom in row order, each with its number."""
     fig, ax = _fig(len(data))
@@ -331,6 +340,7 @@ def barh(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
     ax.set_yticks(y, data[label].tolist())
     ax.bar_label(bars, labels=texts if texts is not None else [_fmt(v) for v in data[value]], padding=3,
                  fontsize=8)
+    _axis_style(ax, data[value])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.margins(x=0.15)
@@ -356,6 +366,7 @@ def stacked_barh(data: pd.DataFrame, label: str, stack: str, value: str, *, orde
         for lab, v in zip(part[label], part[value]):
             left[lab] += float(v)
     ax.set_yticks(list(y.values()), list(y.keys()))
+    _axis_style(ax, data[value])
     for lab, total in left.items():
         ax.annotate(_fmt(total), (total, y[lab]), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize=8)
@@ -385,6 +396,8 @@ def grouped_barh(data: pd.DataFrame, label: str, group: str, value: str, *, orde
     ax.set_yticks(range(len(labels)), labels[::-1])
     if log:
         ax.set_xscale("symlog", linthresh=10)
+    else:
+        _axis_style(ax, data[value])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -395,6 +408,7 @@ def grouped_barh(data: pd.DataFrame, label: str, group: str, value: str, *, orde
 
 def draw_corpus_by_year(data, tables):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(8, 4))
     years = list(dict.fromkeys(sorted(data["year"])))
@@ -414,7 +428,8 @@ def draw_corpus_by_year(data, tables):
                  f"（{int(top.max())} 份）")
     ax.set_xlabel("报告所属年度")
     ax.set_ylabel("报告数（份）")
-    ax.legend(title="表格版本", fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(title="表格版本", fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.margins(y=0.15)
     return fig
 
@@ -630,3 +645,65 @@ def show(slug: str, tables, **params) -> pd.DataFrame:
         plt.show()
         plt.close(fig)
     return data
+
+
+# ---------------------------------------------------------------------------------------------- tables shown
+def request_rates(tables) -> pd.DataFrame:
+    """Per report: requests received and handled, how many disclosed in full, the share, and a small-n flag.
+
+    A share is given only when its numerator and denominator are both printed; below ``SMALL_N`` handled
+    requests it is flagged, never ranked.
+    """
+    reports = corpus(tables)
+    rows = {k: _row_total(tables, k) for k in ("new_received", "carried_over", "handled_total",
+                                               "carried_forward", "granted", "partially_granted")}
+    out = reports[["report_id"]].copy()
+    out.insert(1, "report", out["report_id"].map(report_labels(reports)))
+    for k, s in rows.items():
+        out[k] = out["report_id"].map(s)
+    share = out["granted"] / out["handled_total"]
+    out["granted_share"] = share.where(out["handled_total"] > 0).round(3)
+    out["flag"] = np.select([out["handled_total"].isna(), out["handled_total"] == 0,
+                             out["handled_total"] < SMALL_N],
+                            ["总计未印出或无法读取", "无申请", f"样本小（少于 {SMALL_N} 件）"], "")
+    return out.reset_index(drop=True)
+
+
+def timeliness(tables) -> pd.DataFrame:
+    """Per report: the printed publication date against the legal deadline (31 January of the next year)."""
+    reports = corpus(tables)
+    out = reports[["report_id", "year", "published"]].copy()
+    out.insert(1, "report", out["report_id"].map(report_labels(reports)))
+    deadline = out["year"].map(lambda y: "" if pd.isna(y) else f"{int(y) + 1}-01-31")
+    out["deadline"] = deadline
+    out["verdict"] = np.select(
+        [out["published"] == "", deadline == "", out["published"] > deadline],
+        ["未印发布日期", "年度不明", "晚于截止日"], "按时")
+    return out.reset_index(drop=True)
+
+
+def distinctive_terms(tables, n: int = 5) -> pd.DataFrame:
+    """Per report, the terms of its problems part most particular to it (count × log(reports / reports using it))."""
+    t = frame(tables, "tokens")
+    t = t[t["report_id"].isin(set(corpus(tables)["report_id"]))]
+    if t.empty:
+        return pd.DataFrame(columns=["report_id", "report", "terms"])
+    t = t.groupby(["report_id", "token"], as_index=False)["count"].sum()
+    n_docs = t["report_id"].nunique()
+    df = t.groupby("token")["report_id"].nunique()
+    t["score"] = t["count"] * np.log((1 + n_docs) / (1 + t["token"].map(df))) + t["count"] * 1e-6
+    t = t.sort_values(["report_id", "score", "token"], ascending=[True, False, True])
+    top = t.groupby("report_id").head(n).groupby("report_id")["token"].agg("、".join).rename("terms").reset_index()
+    return _with_report(top, tables).reset_index(drop=True)
+
+
+def failing_checks(tables) -> pd.DataFrame:
+    """Every failing case of every check, with the report and a printed quote where the audit gave one."""
+    c = frame(tables, "checks")
+    c = c[(c["holds"] == "false") & (c["scope"] != "all")]
+    if c.empty:
+        c = frame(tables, "checks")
+        c = c[c["holds"] == "false"]
+    c = _with_report(c, tables)
+    c.insert(3, "check_zh", c["check"].map(_check_label))
+    return c[["report_id", "report", "check", "check_zh", "scope", "detail"]].reset_index(drop=True)

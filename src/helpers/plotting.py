@@ -83,6 +83,19 @@ def _title(fig) -> str:
     return ""
 
 
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Wrap by display width (a CJK character counts two), since matplotlib wraps only at spaces."""
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = 2 if ord(ch) > 0x2E7F else 1
+        if used + w > width and line:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    return lines + [line] if line else lines
+
+
 def save_figure(fig, slug: str, data: pd.DataFrame, *, source: str, out_dir: str | Path | None = None,
                 notebook: str | None = None) -> dict[str, Path]:
     """Write ``<slug>.png/.svg/.csv/.json`` and return their paths.
@@ -100,10 +113,10 @@ def save_figure(fig, slug: str, data: pd.DataFrame, *, source: str, out_dir: str
     out.mkdir(parents=True, exist_ok=True)
     title = _title(fig)
     if not any(getattr(t, "_helpers_source", False) for t in fig.texts):
-        text = fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=7.5, color="#555555",
-                        wrap=True)
+        lines = wrap_cjk(source, int(fig.get_figwidth() * 15))
+        text = fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555")
         text._helpers_source = True
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fig.tight_layout(rect=(0, (0.12 * len(lines) + 0.05) / fig.get_figheight(), 1, 1))
     with plt.rc_context({"svg.hashsalt": f"helpers-{slug}"}):
         fig.savefig(out / f"{slug}.png", format="png", metadata={"Software": None})
         fig.savefig(out / f"{slug}.svg", format="svg", metadata={"Date": None, "Creator": None})
