@@ -69,9 +69,12 @@ def _date(y: str, m: str, d: str) -> str:
         return ""
 
 
-def _nonempty(doc: Doc) -> list[tuple[int, str]]:
-    """(0-based index, squeezed normalised line) for every non-blank line."""
-    return [(i, s) for i, s in ((i, squeeze(n)) for i, n in enumerate(doc.norm)) if s]
+def _nonempty(doc: Doc, head: int = 60, tail: int = 8) -> list[tuple[int, str]]:
+    """(0-based index, squeezed normalised line) for the first ``head`` and last ``tail`` non-blank lines
+    (titles, publisher lines and sign-offs live there; the body is searched as one string)."""
+    idx = [i for i, n in enumerate(doc.norm) if n and not n.isspace()]
+    keep = idx[:head] + [i for i in idx[-tail:] if i not in set(idx[:head])]
+    return [(i, squeeze(doc.norm[i])) for i in keep]
 
 
 def _clean_name(s: str) -> str:
@@ -355,7 +358,7 @@ def has_numeric_cell(doc: Doc) -> bool:
 
 def classify(doc: Doc, sections: dict[str, Section], title: str, lines: list[tuple[int, str]]) -> str:
     """A reason when the text is not an annual report (notice, statistics release, blank form), else ""."""
-    text = "".join(s for _, s in lines)
+    text = squeeze("".join(doc.norm))
     labels = sum(1 for w in _TABLE_LABELS if w in text)
     structured = len(sections) >= 3 or labels >= 4
     head = "".join(s for _, s in lines[:6])[:120]
@@ -383,7 +386,7 @@ def extract_metadata(doc: Doc, sections: dict[str, Section]) -> tuple[dict, list
     lines = _nonempty(doc)
     first_heading = min((s.heading_line - 1 for s in sections.values() if s.heading_line), default=None)
     title, title_idx = find_title(lines, first_heading)
-    text = "".join(s for _, s in lines)
+    text = squeeze("".join(doc.norm))
     agency, alias, _source = choose_agency(lines, text, title, title_idx)
     (province, prefecture, county, level), w = resolve_region(agency, text)
     if w:

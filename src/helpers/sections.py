@@ -34,13 +34,17 @@ _PATTERNS = {k: re.compile(rf"(?:{w})") for k, w in _WORDS.items()}
 _NUMBERED_PATTERNS = {k: re.compile(w) for k, w in _NUMBERED_ONLY.items()}
 _NOT_HEADING = re.compile(r"本年度办[理结]结果|结转下年|本年新收|上年结转|第二十条")
 _MAX_HEADING = 60  # longer lines are prose (or the opening list of parts), unless numbered
-_MAX_MERGED = 40  # a numbered heading merged with its content must end its heading words by here
+_MAX_MERGED = 40
+_LEAD = " \t#*【["
+_NUMERAL_CHARS = set(_NUM + "第12345678")  # a numbered heading merged with its content must end its heading words by here
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
     """Which part a line heads, and the numeral printed before it (or None); None for non-headings."""
     if not norm_line or len(norm_line) > 400:
         return None
+    if len(norm_line) > _MAX_HEADING + 20 and norm_line.lstrip(_LEAD)[:1] not in _NUMERAL_CHARS:
+        return None  # fast path: long prose lines cannot be headings unless numbered
     s = _DECOR.sub("", squeeze(norm_line))
     if not s or s.startswith("("):
         return None
