@@ -131,7 +131,9 @@ def tokens(s: str) -> list[Token]:
 
 def numbers_in(text: str) -> list[int | float]:
     """The values of the numbers printed in a snippet (used to prove a quote holds its figure)."""
-    s = "".join(text.split())
+    from .normalize import normalize_line, to_simplified
+
+    s = "".join(normalize_line(to_simplified(text)).split())
     return [t.value for t in tokens(s)]
 
 
@@ -173,7 +175,8 @@ _REQ_LINE = r"申请"
 _NOT_DECISIONS = (
     _r("power_list_items", r"(?:权责|权力|职权|责任)清单|(?:行政(?:许可|审批|处罚|强制)|政务服务|审批)事项",
        frozenset({"项", "个", "类"}), gap=8),
-    _r("credit_platform_records", r"信用.{0,12}?(?:行政(?:许可|处罚)|双公示|信息|记录|数据)", COUNT, gap=10),
+    _r("credit_platform_records", r"行政(?:许可|处罚|审批)|双公示|信用信息|记录|数据", COUNT, gap=6,
+       sentence=r"信用(?:中国|平台|网站|信息|门户|黑龙江|[^，,]{0,3}网)|“信用"),
     _r("penalty_notices_published",
        r"(?:公示|公开|上传|推送|报送|发布|归集)(?:了)?(?:各类)?行政处罚(?:决定书|信息|案件信息|结果|决定)?", COUNT),
     _r("licensing_notices_published",
@@ -199,6 +202,11 @@ _HOTLINE_PARTS = (
     ("complaints", re.compile(r"投诉举报(?:工单|类|件)?|投诉(?:类|件)?|举报(?:类|件)?")),
 )
 
+_PART_NAMES = {
+    "proactive_items": frozenset(r.metric for r in _PROACTIVE_PARTS),
+    **{h: frozenset(f"{h}_{kind}" for kind, _ in _HOTLINE_PARTS) for h in ("hotline_12345", "hotline_12328")},
+}
+
 _RULES = (
     # requests for information (section 三 stated in prose)
     _r("requests_carried_over", r"上年(?:度)?结转", REQUESTS, gap=4, line=_REQ_LINE, forbid=_NOT_REVIEW),
@@ -207,6 +215,8 @@ _RULES = (
        r"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|接到)(?:了)?[^，,。；;]{0,20}?"
        r"(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请|事项)?(?:共计?|总计|合计|数量|为)?",
        REQUESTS, gap=2, forbid=_NOT_REVIEW),
+    _r("requests_received", r"(?:共|累计|全年|本年度?)?(?:收到|受理|接收|接到)(?:各类)?申请(?:共计?|总计|合计)?", REQUESTS,
+       gap=2, line=r"依申请公开|信息公开申请|予以公开|部分公开|不予公开", forbid=_NOT_REVIEW),
     _r("requests_handled", r"(?:共|全部|已)?(?:办结|答复)(?:了)?(?:申请)?(?:共计?)?", REQUESTS, gap=2,
        sentence=r"依申请|公开申请", forbid=r"率|复议|诉讼"),
     _r("requests_natural_person", r"自然人(?:申请|提出)?(?:的)?", REQUESTS, gap=2, line=_REQ_LINE),
@@ -248,8 +258,12 @@ _RULES = (
     _r("media_articles", r"《[^》]{1,20}》(?:发稿|刊发|刊登|发表|登载|采用|转载)|媒体(?:上)?(?:发稿|刊发|刊登|发表|采用|转载)",
        COUNT, gap=4),
 )
-_MULTI = frozenset({"media_articles", "tv_news_items"})  # one row per outlet; the quote names it
+# One row per outlet or per kind of record; the quote says which.
+_MULTI = frozenset({"media_articles", "tv_news_items", "power_list_items", "credit_platform_records",
+                    "penalty_notices_published", "licensing_notices_published"})
 
+_PROACTIVE_STRONG = re.compile(
+    r"主动公开(?:各类|各项)?(?:政府|政务)?(?:信息|文件)(?:总数|总量)?(?:共计?|累计|合计)?(?:达|为)?")
 _PROACTIVE = re.compile(
     r"主动公开(?:各类|各项)?(?:政府|政务)?(?:信息|文件)(?:总数|总量)?(?:共计?|累计|合计)?(?:达|为)?"
     r"|(?:共|累计|全年|合计)(?:主动)?(?:公开|发布|推送发布)(?:各类)?(?:政府|政务)?信息(?:共计?)?"
@@ -284,7 +298,7 @@ _RATE_FAMILY = {"requests_received": "requests", "requests_total_incl_carryover"
 _MEDIA_AFTER = re.compile(r"^(?P<q>(?:原创)?(?:文章|稿件|新闻|作品|信息))(?:被|在).{0,80}?(?:采用|转载|刊发|刊登|转发)")
 _INCL_CARRYOVER = re.compile(r"^[(]?(?:其中)?含(?:上年度?|去年)结转")
 _REQUESTS_NONE = re.compile(
-    r"(?:未|没有|无)(?:收到|受理|接到|接收|发生)(?:任何)?[^，,。；;]{0,12}?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请"
+    r"(?:未|没有|无)(?:收到|受理|接到|接收|发生)(?:任何)?[^，,。；;]{0,20}?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请"
     r"|依申请公开(?:政府信息)?(?:申请)?(?:数量|件数)?为(?:零|0件?)(?![\d.])")
 
 
@@ -298,6 +312,7 @@ class Found:
     token: Token
     key_start: int  # squeezed index where the quote starts
     quote_end: int  # squeezed index where the quote ends
+    parent: Found | None = None  # the stated total this figure is a part of (a 其中 list)
 
 
 @dataclass(slots=True)
@@ -370,8 +385,9 @@ def _classify(tok: Token, ctx: str, ctx_at: int, sent: str, line: str, after: st
 
     for rule in _NOT_DECISIONS:
         m = _keyed(rule.key, ctx, rule.gap)
-        if m and tok.unit in rule.units:
+        if m and tok.unit in rule.units and (rule.sentence is None or rule.sentence.search(sent)):
             return found(rule.metric, m)
+
 
     # the parts of a 其中 list, named after their parent
     parent = st.parent
@@ -386,6 +402,11 @@ def _classify(tok: Token, ctx: str, ctx_at: int, sent: str, line: str, after: st
                 m = _keyed(rule.key, ctx, rule.gap)
                 if m and tok.unit in rule.units:
                     return found(rule.metric, m)
+
+    # 主动公开…信息 N 条 is the proactive total even when it names the channel it went through
+    m = _keyed(_PROACTIVE_STRONG, ctx, 3)
+    if m and tok.unit in COUNT:
+        return found("proactive_items", m)
 
     # hotlines: a count in a clause naming the hotline, or a call volume in a sentence about one
     hot = _hotline(ctx)
@@ -481,9 +502,11 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
         if not tok.unit and f.metric not in ("hotline_12345", "hotline_12328") and not f.metric.endswith(
                 "_followers"):
             continue
+        if st.parent is not None and f.metric in _PART_NAMES.get(st.parent.metric, ()):
+            f.parent = st.parent
         out.append(f)
         st.figures.append(f)
-        if f.metric in ("proactive_items", "hotline_12345", "hotline_12328"):
+        if f.metric in _PART_NAMES:
             st.parent = f
     return out, warn
 
@@ -590,3 +613,35 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
             add("requests_received", 0, "件", "exact",
                 _quote(raw_line, norm_line, s, pos, nil.start(), nil.end(), text, counts), n)
     return rows, warnings
+
+
+@dataclass(slots=True)
+class Breakdown:
+    """A stated total and the parts the same sentence lists for it (``…N 条，其中 A n1 条，B n2 条``)."""
+
+    line: int
+    total: dict  # {metric, value, qualifier, quote}
+    parts: list[dict]
+
+
+def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
+    """Re-read the lines holding a total with parts; the quotes come from ``figure_rows`` where present."""
+    by_key = {(r["line"], r["metric"], r["value"]): r for r in figure_rows}
+    out = []
+    for n in sorted({r["line"] for r in figure_rows if r["metric"] in _PART_NAMES}):
+        s, _ = _squeeze(doc.norm[n - 1])
+        found, _ = read_line(s)
+        for total in found:
+            if total.metric not in _PART_NAMES:
+                continue
+            parts = [f for f in found if f.parent is total]
+            if not parts:
+                continue
+
+            def row(f: Found) -> dict:
+                r = by_key.get((n, f.metric, f.token.value))
+                quote = r["quote"] if r else s[f.key_start:f.quote_end]
+                return {"metric": f.metric, "value": f.token.value, "qualifier": f.token.qualifier, "quote": quote}
+
+            out.append(Breakdown(n, row(total), [row(f) for f in parts]))
+    return out
