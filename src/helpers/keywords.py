@@ -118,6 +118,25 @@ def keep(token: str) -> bool:
     return bool(_LATIN_WORD.match(token))
 
 
+@lru_cache(maxsize=1)
+def _signal_inside() -> re.Pattern[str]:
+    """Signals hidden in jieba's compound words (力量薄弱, 人员不足), longest first."""
+    return re.compile("|".join(sorted(map(re.escape, signals()), key=len, reverse=True)))
+
+
+def _split_signal(tok: str) -> list[str]:
+    """力量薄弱 → 力量, 薄弱: a signal inside a dictionary compound is counted as the signal."""
+    m = _signal_inside().search(tok)
+    if not m or tok in _user_words():
+        return [tok]
+    return [t for t in (tok[:m.start()], m.group(0), *_split_signal(tok[m.end():])) if t]
+
+
+@lru_cache(maxsize=1)
+def _user_words() -> frozenset[str]:
+    return frozenset(w for w, _, _ in user_terms())
+
+
 def tokenize(text: str, hmm: bool = True) -> list[str]:
     """Normalised (full-width → ASCII, traditional → simplified) text → kept tokens, in order."""
     norm = "\n".join(normalize_lines(text.split("\n")))
@@ -128,6 +147,8 @@ def tokenize(text: str, hmm: bool = True) -> list[str]:
             out.append(tok)
         elif tok in stop or len(tok) < 2:
             continue
+        elif len(tok) >= 3 and _signal_inside().search(tok):
+            out.extend(t for t in _split_signal(tok) if keep(t))
         elif keep(tok):
             out.append(tok)
     return out

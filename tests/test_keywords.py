@@ -1,0 +1,119 @@
+"""keywords: private tokenizer, word lists, token counts, corpus IDF and distinctive terms."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import keywords
+from helpers.keywords import (TEXT_DATA, corpus_idf, count_tokens, distinctive_terms, signals, stopwords,
+                              tokenize, user_terms)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_global_jieba_is_untouched():
+    import jieba
+
+    tk = keywords.tokenizer()
+    assert tk is not jieba.dt and tk is keywords.tokenizer()  # one per process
+    assert "政务新媒体" in tk.FREQ
+    if jieba.dt.initialized:
+        assert "政务新媒体" not in jieba.dt.FREQ
+    assert "政务新媒体" not in jieba.lcut("政务新媒体工作有待加强")
+
+
+@pytest.mark.parametrize("term", ["政务公开", "依申请公开", "政策解读", "政务新媒体", "队伍建设"])
+def test_user_terms_stay_whole(term):
+    assert term in tokenize(f"今年{term}工作仍显薄弱，下一步继续抓好{term}。")
+
+
+def test_signals_are_kept_and_boilerplate_dropped():
+    toks = tokenize("一是进一步加强队伍建设，切实不断提升；二是公开意识有待提高，内容不够具体，解读滞后，力量薄弱，人员不足。")
+    for sig in ("有待", "不够", "滞后", "薄弱", "不足"):
+        assert sig in toks
+    for boiler in ("进一步", "加强", "切实", "不断", "一是", "二是", "提高"):
+        assert boiler not in toks
+    assert "队伍建设" in toks and "公开意识" in toks
+
+
+def test_word_lists_have_provenance_and_do_not_overlap_signals():
+    for name in ("userdict.txt", "stopwords_general.txt", "stopwords_official.txt", "signals.txt"):
+        head = (TEXT_DATA / name).read_text(encoding="utf-8").splitlines()[:6]
+        assert any("Provenance" in ln for ln in head), name
+        assert any("icence" in ln for ln in head), name
+    assert not signals() & stopwords()
+    for name in ("stopwords_general.txt", "stopwords_official.txt"):
+        listed = {ln.strip() for ln in (TEXT_DATA / name).read_text(encoding="utf-8").splitlines()
+                  if ln.strip() and not ln.startswith("#")}
+        assert not listed & signals(), name
+    assert {"进一步", "加强", "不断", "切实"} <= stopwords()
+    assert all(" " not in w for w, _, _ in user_terms())
+
+
+def test_full_width_and_traditional_text_tokenise_like_simplified():
+    assert tokenize("政務公開工作有待加強") == tokenize("政务公开工作有待加强")
+
+
+def test_count_tokens_rows():
+    rows = [{"report_id": "a", "part": "problems", "text": "政策解读不及时，政策解读形式单一。", "line_start": 3,
+             "line_end": 3},
+            {"report_id": "a", "part": "improvements", "text": "丰富政策解读形式。", "line_start": 5,
+             "line_end": 5}]
+    out = count_tokens(rows)
+    assert all(list(r) == ["report_id", "part", "token", "count"] for r in out)
+    probs = [r for r in out if r["part"] == "problems"]
+    assert probs[0] == {"report_id": "a", "part": "problems", "token": "政策解读", "count": 2}
+    assert {"不及时", "单一"} <= {r["token"] for r in probs}
+    assert [r["count"] for r in probs] == sorted((r["count"] for r in probs), reverse=True)
+    assert count_tokens([]) == []
+
+
+def test_cache_goes_to_a_user_dir_and_nothing_is_logged(tmp_path):
+    # a fresh process whose project root is tmp_path: the cache must land in tmp_path/.cache/jieba
+    (tmp_path / "data").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    env = {**os.environ, "HELPERS_ROOT": str(tmp_path), "TMPDIR": str(tmp_path / "no-such-dir")}
+    code = "from helpers.keywords import tokenize; print('/'.join(tokenize('政务新媒体工作有待加强')))"
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "政务新媒体/有待"
+    assert res.stderr == ""
+    assert (tmp_path / ".cache" / "jieba" / "jieba.cache").is_file()
+
+
+def _tokens() -> pd.DataFrame:
+    rows = []
+    texts = {"r1": "栏目 栏目 栏目 队伍 培训", "r2": "栏目 培训 解读", "r3": "栏目 兼职 兼职"}
+    for rid, text in texts.items():
+        for tok in set(text.split()):
+            rows.append({"report_id": rid, "part": "problems", "token": tok, "count": text.split().count(tok)})
+    rows.append({"report_id": "r1", "part": "improvements", "token": "平台", "count": 9})
+    return pd.DataFrame(rows)
+
+
+def test_corpus_idf_counts_documents_in_this_corpus():
+    idf = corpus_idf(_tokens())
+    # 栏目 is in all 3 reports, 兼职 in one: ln(4/4)+1 and ln(4/2)+1
+    assert idf["栏目"] == pytest.approx(1.0)
+    assert idf["兼职"] == pytest.approx(1 + __import__("math").log(2))
+    assert "平台" not in idf.index  # the improvements part is left out by default
+
+
+def test_distinctive_terms_per_report_and_per_agency():
+    tok = _tokens()
+    top = distinctive_terms(tok, top=1)
+    assert list(top.columns) == ["report_id", "token", "count", "tf", "df", "idf", "score", "rank", "signal"]
+    best = dict(zip(top["report_id"], top["token"]))
+    assert best["r3"] == "兼职"  # frequent in r3 and rare elsewhere beats 栏目, which every report has
+    assert best["r2"] in {"解读", "培训"} and best["r2"] != "栏目"
+    reports = pd.DataFrame({"report_id": ["r1", "r2", "r3"], "agency": ["甲局", "甲局", "乙局"]})
+    by_agency = distinctive_terms(tok, by="agency", reports=reports, top=2)
+    assert set(by_agency["agency"]) == {"甲局", "乙局"}
+    assert by_agency[by_agency["agency"] == "乙局"]["token"].iloc[0] == "兼职"
+    with pytest.raises(ValueError):
+        distinctive_terms(tok, by="agency")
