@@ -92,12 +92,14 @@ def _candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
         if hk:
             found.append((i, hk[0]))
     rank_at = {i: SECTION_KEYS.index(key) for i, key in found}
-    out = []
+    # A run of headings with nothing between them (each followed directly by a later part's heading)
+    # is a table of contents: every entry of the run, the last one included, has no body of its own.
+    toc: set[int] = set()
     for i, key in found:
         nxt = next_nonblank.get(i)
-        toc = nxt in rank_at and rank_at[nxt] > SECTION_KEYS.index(key)
-        out.append((i, key, not toc))
-    return out
+        if nxt in rank_at and rank_at[nxt] > rank_at[i]:
+            toc.update((i, nxt))
+    return [(i, key, i not in toc) for i, key in found]
 
 
 def split_sections(norm: list[str], raw: list[str] | None = None) -> dict[str, Section]:

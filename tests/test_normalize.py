@@ -1,0 +1,42 @@
+"""normalize: one normalised line per raw line; widths, spaces, traditional characters, inline pinyin."""
+from __future__ import annotations
+
+from helpers.normalize import normalize_line, normalize_lines, split_lines, squeeze, to_simplified
+
+
+def test_full_width_forms_become_ascii():
+    assert normalize_line("（一）予以公开：１２３，") == "(一)予以公开:123,"
+
+
+def test_odd_spaces_become_plain_spaces_and_zero_width_goes():
+    assert normalize_line("自\u00a0然\u3000人\u200b") == "自 然 人"
+
+
+def test_traditional_becomes_simplified_with_taiwan_phrases():
+    out = normalize_lines(["政府資訊公開工作年度報告", "規範性檔案", "屬于國家秘密"])
+    assert out == ["政府信息公开工作年度报告", "规范性文件", "属于国家秘密"]
+
+
+def test_simplified_text_is_untouched():
+    line = "本机关不掌握相关政府信息"
+    assert to_simplified(line) is line
+
+
+def test_inline_pinyin_is_dropped_but_real_brackets_stay():
+    assert normalize_line("交通運(yùn)輸局(xiàng)") == "交通運輸局"
+    assert normalize_line("规章(件)") == "规章(件)"
+    assert normalize_lines(["運(yùn)輸"]) == ["运输"]
+
+
+def test_line_count_is_preserved(seed_texts):
+    for text in seed_texts.values():
+        raw = split_lines(text)
+        assert len(normalize_lines(raw)) == len(raw)
+
+
+def test_split_lines_handles_crlf_cr_and_keeps_form_feeds():
+    assert split_lines("a\r\nb\rc\nd\x0ce\n") == ["a", "b", "c", "d\x0ce"]
+
+
+def test_squeeze_removes_every_space():
+    assert squeeze(" 自 然\t人\u3000 ") == "自然人"
