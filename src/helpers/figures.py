@@ -645,3 +645,15 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
 
             out.append(Breakdown(n, row(total), [row(f) for f in parts]))
     return out
+
+
+def all_metrics() -> list[str]:
+    """Every metric name this module can emit (the data dictionary must describe each one)."""
+    names = [r.metric for r in _NOT_DECISIONS + _PROACTIVE_PARTS + _RULES]
+    names += ["proactive_items", "hotline_12345", "hotline_12328", "complaints_petitions_handled",
+              "requests_total_incl_carryover", "media_articles"]
+    names += [f"{h}_{kind}" for h in ("hotline_12345", "hotline_12328") for kind, _ in _HOTLINE_PARTS]
+    names += [f"{ch}_posts" for ch, _ in _CHANNELS]
+    names += [f"{ch}_followers" for ch in ("wechat", "weibo", "douyin")]
+    names += [f"{fam}_{suffix}" for fam in dict.fromkeys(_RATE_FAMILY.values()) for suffix, _ in _RATES]
+    return list(dict.fromkeys(names))
