@@ -143,7 +143,7 @@ _ROWS = (
     ("withheld_internal_affairs", re.compile(r"内部事务")),
     ("withheld_process_info", re.compile(r"过程性")),
     ("withheld_enforcement_file", re.compile(r"执法案卷")),
-    ("withheld_query_matter", re.compile(r"查询事项")),
+    ("withheld_query_matter", re.compile(r"查询事项|行政查.{0,2}事项")),  # tw2sp turns 查詢 into 查找
     ("unavailable_not_held", re.compile(r"不掌[握控管]|本机关不")),
     ("unavailable_needs_creation", re.compile(r"现成信息|另行制作")),
     ("unavailable_unclear", re.compile(r"仍不明确|补正后")),

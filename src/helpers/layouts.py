@@ -107,7 +107,8 @@ def detect_layout(norm: list[str]) -> str:
         if multi * 3 >= len(piped):
             starts = sum(1 for ln in piped if ln.lstrip().startswith("|"))
             return MARKDOWN if starts * 2 >= len(piped) else PIPE
-        if lone and content_no_pipe and lone * 3 >= n and content_no_pipe * 3 >= n:
+        content_pipe = len(piped) - lone  # `0 |`: one cell per line with its own pipe
+        if lone and content_no_pipe > content_pipe:
             return ALTERNATING
         return CELL_PIPE
     spaced = sum(1 for ln in lines if _SPACE_VALUES.search(ln))

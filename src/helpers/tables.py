@@ -359,7 +359,10 @@ def _shift_warnings(rows: dict[str, _Row], layout: str, warnings: list[dict]) ->
         if row is None or not _SUBROW.match(row.label.key) or row.label.col < 0:
             prev = None if row is None or not _SUBROW.match(row.label.key) else prev
             continue
-        if prev is not None and row.label.col != prev.label.col and not row.label.key.startswith("1"):
+        if row.label.key.startswith("1"):  # the first sub-row also carries its group's label cell
+            prev = None
+            continue
+        if prev is not None and row.label.col != prev.label.col:
             _warn(warnings, row.label.line, f"requests: row {code} shifted {row.label.col - prev.label.col:+d} "
                                             f"columns against the row above")
         prev = row
