@@ -4,7 +4,7 @@ An agency that pastes last year's problems and plans into this year's report is 
 that copies its neighbour's. The measure is TF-IDF cosine over character n-grams (n = 4 by default) of
 the normalised text without punctuation or whitespace, with IDF over this corpus, so the phrases every
 report uses (政府信息公开工作, 有待进一步) weigh little and a copied passage weighs a lot. For each pair above
-the threshold the longest shared passage is given verbatim (normalised), so a reader can check it.
+the threshold the longest shared passage is given as printed in the first report, so a reader can check it.
 
 Corpus-level: call :func:`similar_problems` on the whole ``problems`` table after all files are parsed.
 Pure Python (no scipy): candidates come from an inverted index of the rarer n-grams, then each
@@ -27,17 +27,26 @@ COLUMNS = ["report_id_a", "report_id_b", "similarity", "shared_passage"]
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 
 
-def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems", "improvements")) -> dict[str, str]:
-    """report_id → the section's text (the chosen parts in order), normalised, whitespace removed."""
+def _section_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> dict[str, tuple[str, str, list[int]]]:
+    """report_id → (normalised text without whitespace, the raw text, raw index of each normalised char)."""
     order = {p: k for k, p in enumerate(parts)}
     df = problems[problems["part"].isin(parts)].copy()
     df["_order"] = df["part"].map(order)
     df = df.sort_values(["report_id", "_order", "line_start"], kind="stable")
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str, list[int]]] = {}
     for rid, g in df.groupby("report_id", sort=True):
-        text = "\n".join(str(t) for t in g["text"])
-        out[str(rid)] = squeeze("".join(normalize_lines(text.split("\n"))))
-    return {k: v for k, v in out.items() if v}
+        raw = "\n".join(str(t) for t in g["text"])
+        norm = "\n".join(normalize_lines(raw.split("\n")))
+        source = raw if len(norm) == len(raw) else norm  # traditional phrase mapping can change the length
+        idx = [i for i, c in enumerate(norm) if not c.isspace()]
+        if idx:
+            out[str(rid)] = ("".join(norm[i] for i in idx), source, idx)
+    return out
+
+
+def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems", "improvements")) -> dict[str, str]:
+    """report_id → the section's text (the chosen parts in order), normalised, whitespace removed."""
+    return {rid: t for rid, (t, _, _) in _section_docs(problems, parts).items()}
 
 
 def _ngrams(text: str, n: int) -> Counter[str]:
@@ -93,21 +102,31 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
 
 def longest_shared(a: str, b: str) -> str:
     """The longest passage the two texts share verbatim (after normalisation)."""
+    start, size = _longest(a, b)
+    return a[start:start + size]
+
+
+def _longest(a: str, b: str) -> tuple[int, int]:
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return a[m.a:m.a + m.size]
+    return m.a, m.size
 
 
 def similar_problems(problems: "pd.DataFrame", n: int = 4, min_similarity: float = 0.3,
                      parts: tuple[str, ...] = ("problems", "improvements"),
                      max_passage: int = 300) -> "pd.DataFrame":
     """The ``similar_problems`` table: report_id_a, report_id_b, similarity (cosine, 0–1, 4 decimals),
-    shared_passage (longest common passage, cut to ``max_passage`` characters with …). Most similar first."""
+    shared_passage (the longest passage both share, as printed in report a, cut to ``max_passage`` characters
+    with …). Most similar first."""
     import pandas as pd
 
-    texts = section_texts(problems, parts) if len(problems) else {}
+    docs = _section_docs(problems, parts) if len(problems) else {}
+    texts = {rid: d[0] for rid, d in docs.items()}
     rows = []
     for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity):
-        passage = longest_shared(texts[a], texts[b])
+        start, size = _longest(texts[a], texts[b])
+        _, source, idx = docs[a]
+        # cut from report a's raw text, so the passage reads as printed; line breaks become spaces
+        passage = source[idx[start]:idx[start + size - 1] + 1].replace("\n", " ") if size else ""
         if len(passage) > max_passage:
             passage = passage[:max_passage] + "…"
         rows.append({"report_id_a": a, "report_id_b": b, "similarity": round(sim, 4), "shared_passage": passage})

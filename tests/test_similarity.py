@@ -1,0 +1,97 @@
+"""similarity: recycled problems text between reports, on synthetic texts generated here."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from helpers.similarity import COLUMNS, cosine_pairs, label_pairs, longest_shared, similar_problems
+
+SUBJECTS = ["政府网站", "信息公开专栏", "政务新媒体", "依申请公开办理", "政策解读", "工作队伍", "公开目录", "业务培训",
+            "内部审核", "意见征集", "公开指南", "政务公开标准化"]
+FLAWS = ["有待加强", "不够规范", "更新不及时", "形式单一", "力量薄弱", "覆盖面不广", "针对性不强", "机制不健全"]
+PLACES = ["县", "区", "市", "镇", "乡", "局", "委", "办"]
+
+
+def synthetic_section(rng: random.Random, n: int = 6) -> str:
+    """A made-up problems paragraph: n admissions built from random subjects and flaws."""
+    parts = []
+    for k in range(n):
+        place = "".join(rng.choice(PLACES) for _ in range(3))
+        parts.append(f"{'一二三四五六七八九十'[k]}是{place}{rng.choice(SUBJECTS)}{rng.choice(FLAWS)}，"
+                     f"第{rng.randint(1, 999)}号事项{rng.choice(SUBJECTS)}{rng.choice(FLAWS)}。")
+    return "".join(parts)
+
+
+def rows(rid: str, problems: str, improvements: str = "下一步，我局将认真整改。") -> list[dict]:
+    return [{"report_id": rid, "part": "problems", "text": problems, "line_start": 10, "line_end": 10},
+            {"report_id": rid, "part": "improvements", "text": improvements, "line_start": 12, "line_end": 12}]
+
+
+@pytest.fixture
+def corpus() -> tuple[pd.DataFrame, str]:
+    rng = random.Random(5)
+    original = synthetic_section(rng, 8)
+    copied = original[: len(original) * 3 // 4] + synthetic_section(rng, 2)  # last year's text, lightly edited
+    data = rows("a2022", original) + rows("a2023", copied)
+    for k in range(6):
+        data += rows(f"other{k}", synthetic_section(rng, 8))
+    return pd.DataFrame(data), original[: len(original) * 3 // 4]
+
+
+def test_copied_section_is_found_with_its_passage(corpus):
+    df, shared = corpus
+    out = similar_problems(df, min_similarity=0.5)
+    assert list(out.columns) == COLUMNS
+    assert len(out) == 1
+    top = out.iloc[0]
+    assert (top["report_id_a"], top["report_id_b"]) == ("a2022", "a2023")
+    assert 0.5 <= top["similarity"] < 1.0
+    assert shared.rstrip("，。") in top["shared_passage"] or top["shared_passage"] in shared
+    assert len(top["shared_passage"]) >= len(shared) - 2
+
+
+def test_identical_sections_score_one_and_unrelated_ones_low(corpus):
+    df, _ = corpus
+    dup = df[df["report_id"] == "other0"].assign(report_id="other0_copy")
+    out = similar_problems(pd.concat([df, dup]), min_similarity=0.0)
+    pair = out[(out["report_id_a"] == "other0") & (out["report_id_b"] == "other0_copy")]
+    assert pair["similarity"].iloc[0] == pytest.approx(1.0)
+    unrelated = out[(out["report_id_a"] == "other1") & (out["report_id_b"] == "other2")]
+    assert unrelated.empty or unrelated["similarity"].iloc[0] < 0.3
+    assert out["similarity"].is_monotonic_decreasing
+
+
+def test_shared_boilerplate_alone_is_not_recycling():
+    rng = random.Random(11)
+    boiler = "我局政务公开工作虽然取得了一定成效，但仍存在一些不足。"
+    data = []
+    for k in range(10):
+        data += rows(f"r{k}", boiler + synthetic_section(rng, 5))
+    out = similar_problems(pd.DataFrame(data), min_similarity=0.5)
+    assert out.empty
+
+
+def test_pairs_found_through_rare_ngrams_in_a_larger_corpus():
+    # with 20+ reports only n-grams held by at most half of them generate candidates; copying still shows
+    rng = random.Random(3)
+    texts = {f"r{k:02d}": "政府信息公开工作" + synthetic_section(rng, 6) for k in range(30)}
+    texts["copy"] = texts["r07"]
+    pairs = {(a, b): s for a, b, s in cosine_pairs(texts, min_similarity=0.5)}
+    assert set(pairs) == {("copy", "r07")}
+
+
+def test_longest_shared_and_empty_input():
+    assert longest_shared("甲乙丙丁戊己", "乙丙丁庚") == "乙丙丁"
+    empty = similar_problems(pd.DataFrame(columns=["report_id", "part", "text", "line_start", "line_end"]))
+    assert list(empty.columns) == COLUMNS and empty.empty
+
+
+def test_label_pairs_marks_same_agency(corpus):
+    df, _ = corpus
+    out = similar_problems(df, min_similarity=0.5)
+    reports = pd.DataFrame({"report_id": ["a2022", "a2023"], "agency": ["某县交通运输局"] * 2, "year": [2022, 2023]})
+    lab = label_pairs(out, reports)
+    assert lab["same_agency"].tolist() == [True]
+    assert (lab["year_a"].iloc[0], lab["year_b"].iloc[0]) == (2022, 2023)
