@@ -65,6 +65,8 @@ def cn_number(text: str) -> int | None:
     total = section = 0
     num: int | None = None
     for ch in text:
+        if ch in "零〇":
+            continue  # a place holder inside a numeral (三百零五)
         if ch in _CN_DIGITS:
             if num is not None:
                 return None  # 一二: a list, not a number
