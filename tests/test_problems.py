@@ -106,3 +106,14 @@ def test_prose_without_a_following_plan_or_end_is_not_guessed():
              "附件:"]
     rows, warnings = extract_problems(doc_from_lines(lines), {})
     assert rows == [] and "not found" in warnings[0]["message"]
+
+
+def test_heading_that_runs_on_into_its_text():
+    line = "五、存在的主要问题及改进情况：一是公开内容不够全面。"
+    parts, _ = run(HEAD + [line, "", "改进措施：细化公开目录。", "", "六、其他需要报告的事项"])
+    doc = doc_from_lines(HEAD + [line])
+    span = locate_problems(doc, split_sections(doc.norm, doc.raw))
+    assert span.heading == "五、存在的主要问题及改进情况"
+    assert parts["problems"]["text"] == "一是公开内容不够全面。"
+    assert parts["problems"]["line_start"] == len(HEAD) + 1
+    assert parts["improvements"]["text"] == "改进措施：细化公开目录。"

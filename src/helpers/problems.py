@@ -32,7 +32,7 @@ _ENUM = rf"(?:[{_PART_NUM}]{{1,2}}[、.,:]|\([{_PART_NUM}\d]{{1,2}}\)|\d{{1,2}}[
 _HEADING_WORDS = (
     r"(?:(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:中|方面)?)?"
     r"(?:存在的?(?:主要)?(?:问题|不足)|主要问题|问题(?:和|与|及)不足)"
-    r"(?:(?:和|及|与|以及|、)(?:改进|整改|下一步)[\u4e00-\u9fff]{0,6})?"
+    r"(?:(?:和|及|与|以及|、)(?:改进|整改|下一步)(?:工作)?(?:情况|措施|举措|方向|计划|打算|安排|思路|方案)?)?"
 )
 _HEADING = re.compile(rf"^{_ENUM}{_HEADING_WORDS}")
 # A merged part: 四、…主要措施、存在的主要问题及下一步工作打算 (topics before the problems).
@@ -207,38 +207,49 @@ def _prose_span(doc: Doc) -> tuple[int, int] | None:
     return best
 
 
-def _split(doc: Doc, start: int, end: int, merged: bool) -> tuple[list[Part], list[dict]]:
-    """Cut a span into problems / improvements parts at the first improvements opening."""
+def _split(doc: Doc, start: int, end: int, merged: bool,
+           head: tuple[int, int] | None = None) -> tuple[list[Part], list[dict]]:
+    """Cut a span into problems / improvements parts at the first improvements opening.
+
+    ``head`` = (line, column) when the heading line carries the first text after its heading words.
+    """
     warnings: list[dict] = []
     lines = _nonblank(doc, start, end)
+
+    def sq(n: int) -> str:
+        return squeeze(doc.norm[n - 1][head[1]:] if head and n == head[0] else doc.norm[n - 1])
+
+    def col(n: int) -> int:
+        return head[1] if head and n == head[0] else 0
+
     if not lines:
         return [], [{"line": start, "message": "problems section is empty"}]
     first = lines[0]
     if merged:  # skip the measures that precede the problems in a merged part
-        marked = [n for n in lines if _PROBLEM_START.match(squeeze(doc.norm[n - 1]))]
+        marked = [n for n in lines if _PROBLEM_START.match(sq(n))]
         first = marked[0] if marked else first
     body = [n for n in lines if n >= first]
-    if len(body) == 1 and re.fullmatch(r"(?:无|暂无|没有)[^。]{0,10}。?", squeeze(doc.norm[body[0] - 1])):
+    if len(body) == 1 and re.fullmatch(r"(?:无|暂无|没有)[^。]{0,10}。?", sq(body[0])):
         return [], [{"line": body[0], "message": "problems section says there is nothing to report"}]
 
-    imp = next((n for n in body if _IMPROVE_START.match(squeeze(doc.norm[n - 1]))), None)
+    imp = next((n for n in body if _IMPROVE_START.match(sq(n))), None)
     parts: list[Part] = []
     if imp == body[0]:
         warnings.append({"line": imp, "message": "problems section opens with improvements; no problems part"})
-        parts.append(_part(doc, "improvements", body[0], body[-1]))
+        parts.append(_part(doc, "improvements", body[0], body[-1], start_col=col(body[0])))
         return parts, warnings
     if imp is None:
         cut = _inline_cut(doc, body)
         if cut:
-            n, col = cut
-            parts.append(_part(doc, "problems", body[0], n, end_col=col))
-            parts.append(_part(doc, "improvements", n, body[-1], start_col=col))
+            n, cut_col = cut
+            parts.append(_part(doc, "problems", body[0], n, start_col=col(body[0]), end_col=cut_col))
+            parts.append(_part(doc, "improvements", n, body[-1], start_col=cut_col))
             return parts, warnings
         warnings.append({"line": body[0], "message": "no improvements part found in the problems section"})
-        parts.append(_part(doc, "problems", body[0], body[-1]))
+        parts.append(_part(doc, "problems", body[0], body[-1], start_col=col(body[0])))
         return parts, warnings
     last_problem = max(n for n in body if n < imp)
-    parts.append(_part(doc, "problems", body[0], last_problem))
+    parts.append(_part(doc, "problems", body[0], last_problem, start_col=col(body[0])))
     parts.append(_part(doc, "improvements", imp, body[-1]))
     return parts, warnings
 
@@ -264,6 +275,30 @@ def _part(doc: Doc, name: str, first: int, last: int, start_col: int = 0, end_co
     while lines and not lines[-1].strip():
         lines.pop()
     return Part(part=name, line_start=first, line_end=first + len(lines) - 1, text="\n".join(lines))
+
+
+def _heading_tail(doc: Doc, line: int) -> int | None:
+    """The raw column where text begins when a heading runs on into its first sentence
+    (五、存在的主要问题及改进情况：一是…); None for a heading alone on its line."""
+    raw, norm = doc.raw[line - 1], doc.norm[line - 1]
+    if len(raw) != len(norm):
+        return None
+    m = _HEADING.match(squeeze(norm))
+    if not m:
+        return None
+    seen = 0
+    for col, ch in enumerate(norm):  # squeezed offset m.end() → column in the line
+        if seen == m.end():
+            break
+        if not ch.isspace():
+            seen += 1
+    else:
+        return None
+    rest = norm[col:]
+    stripped = rest.lstrip(" :：。.")
+    if len(squeeze(stripped)) < 4:
+        return None
+    return col + (len(rest) - len(stripped))
 
 
 def _plans_span(doc: Doc, sections: dict[str, Section], heading_line: int) -> ProblemsSpan:
@@ -297,13 +332,15 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
         if _PLANS_HEADING.match(s) and not _HEADING.match(s):
             return _plans_span(doc, sections, heading_line)
         merged = bool(_MERGED_HEADING.match(s)) and not _HEADING.match(s)
-        start = heading_line if how == "subheads" else heading_line + 1
-        if how == "subheads":
-            heading_raw = ""
+        tail = None if how == "subheads" else _heading_tail(doc, heading_line)
+        start = heading_line if how == "subheads" or tail is not None else heading_line + 1
+        if tail is not None:
+            heading_raw = doc.raw[heading_line - 1][:tail].strip().rstrip(":：。. ")
         end = _trim_end(doc, start, end)
         span = ProblemsSpan(how=how, heading="" if how == "subheads" else heading_raw,
                             heading_line=None if how == "subheads" else heading_line, start=start, end=end)
-        span.parts, span.warnings = _split(doc, start, end, merged)
+        span.parts, span.warnings = _split(doc, start, end, merged,
+                                           head=(heading_line, tail) if tail is not None else None)
         return span
     prose = _prose_span(doc)
     if prose:
