@@ -70,9 +70,12 @@ def say(template: str, **values) -> None:
     display(Markdown(template.format(**{k: _md_escape(v) for k, v in values.items()})))
 
 
-def _md_escape(value) -> str:
-    text = html.escape(str(value), quote=False)
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
+def _md_escape(value):
+    """Text → safe Markdown (HTML escaped, Markdown syntax backslashed, one line); numbers untouched."""
+    if not isinstance(value, str):
+        return value
+    text = html.escape(value, quote=False).replace("\r", " ").replace("\n", " ")
+    return re.sub(r"([\\`*_\[\]|#>])", r"\\\1", text)
 
 
 # ---------------------------------------------------------------------------------------------- running
