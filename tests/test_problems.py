@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.model import Doc
 from helpers.normalize import normalize_lines
@@ -117,3 +119,20 @@ def test_heading_that_runs_on_into_its_text():
     assert parts["problems"]["text"] == "一是公开内容不够全面。"
     assert parts["problems"]["line_start"] == len(HEAD) + 1
     assert parts["improvements"]["text"] == "改进措施：细化公开目录。"
+
+
+_PIECES = ["五、存在的主要问题及改进情况", "存在问题：", "改进措施：", "下一步，", "(一)存在问题", "(二)改进措施",
+           "人员不足。", "2024年，我局将", "附件:", "六、其他需要报告的事项", "虽然取得成效，但仍存在一些不足，", "",
+           "  ", "无。", "2024年1月2日", "一是", "\u3000"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map("".join), max_size=25))
+def test_never_raises_and_rows_are_true_to_the_raw_lines(lines):
+    doc = doc_from_lines(lines)
+    rows, warnings = extract_problems(doc, split_sections(doc.norm, doc.raw))
+    assert rows or warnings
+    for r in rows:
+        assert 1 <= r["line_start"] <= r["line_end"] <= len(lines)
+        joined = "\n".join(lines[r["line_start"] - 1:r["line_end"]])
+        assert r["text"].strip() and r["text"] in joined
