@@ -1,0 +1,67 @@
+"""The command line, run as a user would: python -m helpers build …; render dispatches to helpers.render."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+
+import pandas as pd
+
+from helpers import cli
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_build_prints_the_summary_and_exits_0_even_with_a_bad_file(make_raw, seed_texts, tmp_path):
+    name = "000_30474365e08353b8.txt"
+    raw = make_raw({name: seed_texts[name], "broken.txt": b"\x00\x01\x02" * 100})
+    out = tmp_path / "out"
+    r = run("build", str(raw), "--out", str(out), "--jobs", "1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "1 reports parsed, 1 failed — see load_errors.csv"
+    reports = pd.read_csv(out / "reports.csv")
+    assert list(reports["report_id"]) == [name]
+    assert list(pd.read_csv(out / "load_errors.csv")["file"]) == ["broken.txt"]
+    assert (out / "README.md").exists() and (out / "reports.parquet").exists()
+
+
+def test_strict_exits_1_when_a_file_failed(make_raw, tmp_path):
+    raw = make_raw({"broken.txt": b""})
+    r = run("build", str(raw), "--out", str(tmp_path / "out"), "--strict", "--jobs", "1")
+    assert r.returncode == 1
+    assert r.stdout.strip() == "0 reports parsed, 1 failed — see load_errors.csv"
+
+
+def test_strict_exits_0_when_all_parsed(make_raw, seed_texts, tmp_path):
+    name = "003_ee300cc618a93e5a.txt"
+    raw = make_raw({name: seed_texts[name]})
+    r = run("build", str(raw), "--out", str(tmp_path / "out"), "--strict")
+    assert r.returncode == 0, r.stderr
+
+
+def test_not_a_tty_logs_one_quiet_line(make_raw, seed_texts, tmp_path):
+    name = "003_ee300cc618a93e5a.txt"
+    raw = make_raw({name: seed_texts[name]})
+    r = run("build", str(raw), "--out", str(tmp_path / "out"))
+    assert len(r.stderr.strip().splitlines()) == 1 and "1 files" in r.stderr and "\r" not in r.stderr
+
+
+def test_usage_errors(tmp_path):
+    assert run("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o")).returncode == 2
+    assert run("build", str(tmp_path)).returncode == 2  # --out is required
+    assert run("frobnicate").returncode == 2
+
+
+def test_render_is_dispatched_with_its_own_arguments(monkeypatch):
+    seen = {}
+    fake = types.ModuleType("helpers.render")
+    fake.main = lambda argv: seen.setdefault("argv", argv) and 0
+    monkeypatch.setitem(sys.modules, "helpers.render", fake)
+    import helpers
+
+    monkeypatch.setattr(helpers, "render", fake, raising=False)
+    assert cli.main(["render", "--processed", "p", "--out", "reports"]) == 0
+    assert seen["argv"] == ["--processed", "p", "--out", "reports"]
