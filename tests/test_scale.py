@@ -1,0 +1,107 @@
+"""Issue 7: parallel builds equal serial ones, incremental rebuilds reuse the cache, partitions agree."""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+import helpers
+from conftest import ROOT, SEED_DIR
+from helpers import build as build_mod
+from helpers import store
+from helpers.build import build
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.synth import make_corpus  # noqa: E402
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic") / "raw"
+    make_corpus(SEED_DIR, root, N, subfolders=4)
+    return root
+
+
+def _equal(a: helpers.Tables, b: helpers.Tables) -> None:
+    for t in store.TABLES:
+        pd.testing.assert_frame_equal(a[t], b[t], obj=t)
+
+
+def test_synthetic_corpus_is_labelled_and_distinct(corpus):
+    import hashlib
+
+    files = sorted(corpus.rglob("synthetic_*.txt"))
+    assert len(files) == N
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files}) == N
+    assert "Synthetic" in (corpus / "README.md").read_text(encoding="utf-8")
+
+
+def test_parallel_build_equals_serial_build(corpus, tmp_path):
+    s1 = build(corpus, tmp_path / "serial", jobs=1, cache_dir=False, quiet=True)
+    s2 = build(corpus, tmp_path / "parallel", jobs=2, cache_dir=False, quiet=True)
+    assert s1.n_parsed == s2.n_parsed == N
+    _equal(helpers.read_processed(tmp_path / "serial"), helpers.read_processed(tmp_path / "parallel"))
+    for t in store.TABLES:  # byte-identical CSV, same row order
+        assert (tmp_path / "serial" / f"{t}.csv").read_bytes() == (tmp_path / "parallel" / f"{t}.csv").read_bytes()
+
+
+def test_incremental_rebuild_parses_only_the_new_file(corpus, tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    out = tmp_path / "out"
+    first = build(raw, out, jobs=1, quiet=True)
+    assert first.n_cached == 0
+    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)
+    again = build(raw, out, jobs=1, quiet=True)
+    assert (again.n_files, again.n_cached) == (N + 1, N)
+    fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
+    assert fresh.n_parsed == again.n_parsed == N + 1
+    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+
+
+def test_force_and_a_parser_change_ignore_the_cache(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(corpus, out, jobs=1, quiet=True)
+    assert build(corpus, out, jobs=1, quiet=True).n_cached == N
+    assert build(corpus, out, jobs=1, force=True, quiet=True).n_cached == 0
+    monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "another-parser")
+    assert build(corpus, out, jobs=1, quiet=True).n_cached == 0
+    assert [p.name for p in (out / ".cache" / "parse").iterdir()] == ["another-parser"]  # old results pruned
+
+
+def test_cached_result_is_reused_for_a_renamed_file(make_raw, seed_texts, tmp_path):
+    name = "000_30474365e08353b8.txt"
+    cache = tmp_path / "cache"
+    build(make_raw({name: seed_texts[name]}, "a"), tmp_path / "a", jobs=1, cache_dir=cache, quiet=True)
+    s = build(make_raw({"renamed.txt": seed_texts[name]}, "b"), tmp_path / "b", jobs=1, cache_dir=cache, quiet=True)
+    assert s.n_cached == 1
+    t = helpers.read_processed(tmp_path / "b")
+    for table in ("reports", "requests", "warnings"):
+        assert set(t[table]["report_id"]) <= {"renamed.txt"}
+
+
+def test_year_partitions_hold_the_same_rows(corpus, tmp_path):
+    import pyarrow.dataset as ds
+
+    build(corpus, tmp_path / "out", jobs=1, cache_dir=False, quiet=True, shard_size=7)
+    whole = helpers.read_processed(tmp_path / "out")
+    for table in ("reports", "requests", "checks"):
+        part = ds.dataset(tmp_path / "out" / "parquet" / table, format="parquet", partitioning="hive").to_table()
+        cols = [c for c in store.columns(table) if c != "year"]
+        got = part.to_pandas()[cols].sort_values(cols[:3], kind="stable").reset_index(drop=True)
+        want = whole[table][cols].sort_values(cols[:3], kind="stable").reset_index(drop=True)
+        assert len(got) == len(want)
+        assert list(got["report_id"]) == list(want["report_id"])
+    years = {p.name for p in (tmp_path / "out" / "parquet" / "requests").iterdir()}
+    assert years == {f"year={y}" for y in whole.reports["year"].dropna().astype(int)}
+
+
+def test_shard_size_does_not_change_the_output(corpus, tmp_path):
+    build(corpus, tmp_path / "a", jobs=1, cache_dir=False, quiet=True, shard_size=3)
+    build(corpus, tmp_path / "b", jobs=1, cache_dir=False, quiet=True, shard_size=1000)
+    _equal(helpers.read_processed(tmp_path / "a"), helpers.read_processed(tmp_path / "b"))
