@@ -72,25 +72,28 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
                  max_df: float = 0.5) -> list[tuple[str, str, float]]:
     """(a, b, cosine) for every pair at or above ``min_similarity``, a < b.
 
-    Pairs are found through n-grams held by at most ``max_df`` of the reports (all n-grams when the corpus
-    has fewer than 20 reports); two texts that share only ubiquitous n-grams cannot reach a useful cosine.
+    Dot products are accumulated over the postings of n-grams held by at most ``max_df`` of the reports
+    (all n-grams when the corpus has fewer than 20 reports), which keeps the work near-linear; pairs whose
+    partial dot product reaches half the threshold get their exact cosine over all n-grams. Two texts that
+    share only ubiquitous n-grams (weight near the IDF floor) cannot reach a useful cosine.
     """
     vecs, df = _vectors(texts, n)
     N = len(vecs)
     limit = N if N < 20 else max(2, int(max_df * N))
-    index: dict[str, list[str]] = defaultdict(list)
+    index: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for rid in sorted(vecs):
-        for g in vecs[rid]:
-            if df[g] <= limit:
-                index[g].append(rid)
-    candidates: set[tuple[str, str]] = set()
-    for ids in index.values():
-        if len(ids) > 1:
-            for i, a in enumerate(ids):
-                for b in ids[i + 1:]:
-                    candidates.add((a, b))
+        for g, w in vecs[rid].items():
+            if 1 < df[g] <= limit:
+                index[g].append((rid, w))
+    partial: dict[tuple[str, str], float] = defaultdict(float)
+    for post in index.values():
+        for i, (a, wa) in enumerate(post):
+            for b, wb in post[i + 1:]:
+                partial[(a, b)] += wa * wb
     out = []
-    for a, b in candidates:
+    for (a, b), dot in partial.items():
+        if dot < min_similarity / 2:
+            continue
         va, vb = vecs[a], vecs[b]
         if len(vb) < len(va):
             va, vb = vb, va
