@@ -104,3 +104,40 @@ def test_seed_warnings_name_the_oddities():
     doc = doc_from_file(by_name["002"])
     msgs = [(w["line"], w["message"]) for w in parse_tables(doc, sections_of(doc)).warnings]
     assert any(line == 77 and "shifted" in m for line, m in msgs)
+
+
+@pytest.mark.parametrize("seed", ["000", "004"])
+def test_row_labels_that_look_like_headings_do_not_cut_tables(seed):
+    """A section splitter fooled by `三、本年度办理结果` / `四、结转下年度继续办理` must not truncate the tables."""
+    from helpers.model import Section
+
+    path = {p.name[:3]: p for p in SEEDS}[seed]
+    doc = doc_from_file(path)
+    good = parse_tables(doc, sections_of(doc))
+    fooled = dict(sections_of(doc))
+    for key, needle in (("requests", "本年度办理结果"), ("appeals", "结转下年度继续办理")):
+        line = next(i for i, ln in enumerate(doc.norm, 1) if needle in ln.replace(" ", ""))
+        fooled[key] = Section(key=key, heading=doc.raw[line - 1], heading_line=line, start=line + 1, end=line + 3)
+    res = parse_tables(doc, fooled)
+    assert res.requests == good.requests and res.appeals == good.appeals and res.disclosure == good.disclosure
+
+
+def test_tables_found_without_any_section_heading():
+    """Seed text with every numbered section heading (一、… 六、) removed (001 has none for 一/五/六 already)."""
+    from helpers.sections import heading_key
+
+    for path in SEEDS:
+        doc = doc_from_file(path)
+        want = parse_tables(doc, sections_of(doc))
+        text = "\n".join("" if heading_key(n) and heading_key(n)[1] and not n.strip().startswith(("三、本", "四、结"))
+                         else r for r, n in zip(doc.raw, doc.norm))
+        from layout_render import doc_from_text
+
+        bare = doc_from_text(text, path.name)
+        assert not sections_of(bare).get("requests")
+        res = parse_tables(bare, sections_of(bare))
+        assert [(r["row"], r["applicant"], r["value"], r["status"]) for r in res.requests] == \
+            [(r["row"], r["applicant"], r["value"], r["status"]) for r in want.requests], path.name
+        assert [r["value"] for r in res.appeals] == [r["value"] for r in want.appeals], path.name
+        assert [(r["item"], r["measure"], r["value"]) for r in res.disclosure] == \
+            [(r["item"], r["measure"], r["value"]) for r in want.disclosure], path.name

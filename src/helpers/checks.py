@@ -70,6 +70,11 @@ def _summary(report_id: str, check: str, results: list[tuple[str, str, str]], un
 
 def _sum_case(parts: list[tuple[str, Cell]], total: tuple[str, Cell]) -> tuple[str, str]:
     """One `total = sum of parts` case (applicant sum, appeals sum) → (holds, detail)."""
+    tv = total[1][0]
+    if total[1][1] == "printed" and all(st == "printed" for _, (_, st) in parts):
+        s = sum(v for _, (v, _) in parts)
+        if _eq(s, tv):
+            return "true", ""
     cells = parts + [total]
     bad = [(name, st) for name, (_, st) in cells if st != "printed"]
     if bad:
@@ -82,9 +87,6 @@ def _sum_case(parts: list[tuple[str, Cell]], total: tuple[str, Cell]) -> tuple[s
         return "unknown", detail
     values = [v for _, (v, _) in parts]
     s = sum(values)
-    tv = total[1][0]
-    if _eq(s, tv):
-        return "true", ""
     nonzero = ", ".join(f"{name}={_num(v)}" for name, (v, _) in parts if v)
     lead = nonzero if nonzero else "all parts 0"
     names = "+".join(name for name, _ in parts)
@@ -136,9 +138,10 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
     out: list[dict] = []
     req = {(r["row"], r["applicant"]): (r["value"], r["status"]) for r in requests}
     rows = list(dict.fromkeys(r["row"] for r in requests))
+    missing: Cell = (None, "missing")
 
-    def get(row: str, applicant: str) -> Cell:
-        return req.get((row, applicant), (None, "missing"))
+    def get(row: str, applicant: str, _get=req.get) -> Cell:
+        return _get((row, applicant), missing)
 
     if not requests or all(st == "missing" for _, st in req.values()):
         for check in ("requests_balance", "requests_outcomes_sum", "requests_applicant_sum"):

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from .normalize import squeeze
+from functools import lru_cache
 
 # Layout names (also used in warnings and tests).
 TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_LINE, SPACE = (
@@ -71,9 +70,21 @@ def parse_value(key: str) -> tuple[str, float | int | None, str]:
     return ("label", None, "")
 
 
-def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
-    key = squeeze(text_norm)
+def squeeze_fast(text: str) -> str:
+    """All whitespace removed, as :func:`helpers.normalize.squeeze`, without a regex (hot path)."""
+    return "".join(text.split())
+
+
+@lru_cache(maxsize=16384)
+def classify(text_norm: str) -> tuple[str, str, float | int | None, str]:
+    """(key, kind, value, unit) of a cell's normalised text; cached because cells repeat (`0`, labels)."""
+    key = squeeze_fast(text_norm)
     kind, value, unit = parse_value(key)
+    return key, kind, value, unit
+
+
+def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
+    key, kind, value, unit = classify(text_norm)
     if kind == "rule":
         return None
     return Cell(kind, key, text_raw.strip(), line, value, unit)
@@ -133,6 +144,8 @@ _SPACE_SPLIT = re.compile(r"[\s\u3000\xa0]+")
 def _split_pair(norm: str, raw: str, pat: re.Pattern[str]) -> list[tuple[str, str]]:
     """Split a normalised line and its raw twin the same way; raw falls back to norm if they disagree."""
     parts = pat.split(norm)
+    if raw == norm:
+        return list(zip(parts, parts))
     raws = pat.split(raw)
     if len(raws) != len(parts):
         raws = parts
@@ -147,7 +160,7 @@ def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
         rtoks = toks
     j = len(toks)
     while j > 0:
-        kind = parse_value(toks[j - 1])[0]
+        kind = classify(toks[j - 1])[1]
         if kind not in ("num", "ph"):
             break
         j -= 1
@@ -262,7 +275,7 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
         while j < n and norm[j].strip() and not PAGE_NUMBER.match(norm[j]):
             j += 1
         run = [(first_line + k, norm[k], raw[k]) for k in range(i, j)]
-        kinds = [parse_value(squeeze(t))[0] for _, t, _ in run]
+        kinds = [classify(t)[1] for _, t, _ in run]
         if any(k in ("num", "ph") for k in kinds):
             label: list[tuple[int, str, str]] = []
             for (line, t, r), k in zip(run, kinds):

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 
 from . import labels as L
 from .codebook import codes
-from .layouts import ROW_LAYOUTS, Cell, tokenize
+from .layouts import ROW_LAYOUTS, Cell, squeeze_fast, tokenize
 from .model import Doc, Section
-from .normalize import squeeze
 from .sections import heading_key
 
 APPLICANTS = tuple(codes("requests", "applicant"))
@@ -72,20 +71,40 @@ def _heading_after(doc: Doc, keys: list[str], start: int, stop: int, wanted: tup
     return None
 
 
+_ROW_LIKE = re.compile(r"结转|办[理结]结果|本年新收|上年结转|第二十条")
+_APPEALS_WORDS = re.compile(r"复议|诉讼")
+_DISCLOSURE_HEADER = re.compile(r"^信息内容|制发件数|新制作数量")
+
+
+def _heading_index(sec: Section | None, keys: list[str], reject: re.Pattern[str],
+                   need: re.Pattern[str] | None = None) -> int | None:
+    """0-based line of a section heading, trusted as a block limit only if it is not a table row label."""
+    if sec is None or not sec.heading_line:
+        return None
+    k = keys[sec.heading_line - 1]
+    if reject.search(k) or (need is not None and not need.search(k)):
+        return None
+    return sec.heading_line - 1
+
+
 def find_blocks(doc: Doc, sections: dict[str, Section]) -> dict[str, tuple[int, int]]:
     """0-based half-open line ranges of the three tables: {"disclosure": (a, b), …}; absent tables left out."""
     n = len(doc.norm)
-    keys = [squeeze(x) if x else "" for x in doc.norm]
+    keys = [squeeze_fast(x) if x else "" for x in doc.norm]
     blocks: dict[str, tuple[int, int]] = {}
     pro = sections.get("proactive")
     req = sections.get("requests")
     app = sections.get("appeals")
     lower = pro.start - 1 if pro else 0
+    req_head = _heading_index(req, keys, _ROW_LIKE)
+    app_head = _heading_index(app, keys, _ROW_LIKE, need=_APPEALS_WORDS)
     d0 = _first(keys, L.DISCLOSURE_ANCHOR, 0, n, 30)
     if d0 is not None and pro and pro.heading_line and d0 < pro.heading_line - 1:
         later = _first(keys, L.DISCLOSURE_ANCHOR, pro.heading_line, n, 30)
         if later is not None:
             d0 = later
+    if d0 is None and pro:  # no 第二十条 line: the column header row starts the table
+        d0 = _first(keys, _DISCLOSURE_HEADER, pro.start - 1, pro.end, 60)
     r_lower = d0 + 1 if d0 is not None else (req.start - 1 if req else lower)
     r0 = _first(keys, L.REQUESTS_ANCHOR, r_lower, n, 120)
     if r0 is None and req:
@@ -96,13 +115,11 @@ def find_blocks(doc: Doc, sections: dict[str, Section]) -> dict[str, tuple[int, 
     if a0 is None and r0 is not None:  # headers printed vertically (PDF text), no heading: the 15-number line
         a0 = next((i for i in range(r0 + 1, n) if _FIFTEEN.match(doc.norm[i])), None)
     if d0 is not None:
-        ends = [x for x in (r0, a0, (req.heading_line - 1) if req and req.heading_line else None) if
-                x is not None and x > d0]
+        ends = [x for x in (r0, a0, req_head) if x is not None and x > d0]
         end = min(ends) if ends else min(n, d0 + _MAX_BLOCK)
         blocks["disclosure"] = (d0, end)
     if r0 is not None:
-        ends = [x for x in (a0, (app.heading_line - 1) if app and app.heading_line else None) if
-                x is not None and x > r0]
+        ends = [x for x in (a0, app_head) if x is not None and x > r0]
         if ends:
             end = min(ends)
         else:
