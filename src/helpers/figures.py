@@ -315,6 +315,7 @@ class Found:
     key_start: int  # squeezed index where the quote starts
     quote_end: int  # squeezed index where the quote ends
     parent: Found | None = None  # the stated total this figure is a part of (a 其中 list)
+    loose: list[Token] = field(default_factory=list)  # counts after this total that no rule names
 
 
 @dataclass(slots=True)
@@ -500,6 +501,8 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
         if tok.unit:
             clause_floor = tok.end
         if f is None:
+            if st.parent is not None and tok.unit in COUNT | CASES:
+                st.parent.loose.append(tok)  # maybe a part no rule names: the sum check must know
             continue
         if not tok.unit and f.metric not in ("hotline_12345", "hotline_12328") and not f.metric.endswith(
                 "_followers"):
@@ -619,7 +622,10 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
 
 @dataclass(slots=True)
 class Breakdown:
-    """A stated total and the parts the same sentence lists for it (``…N 条，其中 A n1 条，B n2 条``)."""
+    """A stated total and the parts the same sentence lists for it (``…N 条，其中 A n1 条，B n2 条``).
+
+    A part no rule names has ``metric`` "" (its quote is the squeezed text before it): it may not be a part.
+    """
 
     line: int
     total: dict  # {metric, value, qualifier, quote}
@@ -639,13 +645,18 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
             parts = [f for f in found if f.parent is total]
             if not parts:
                 continue
+            unnamed = [{"metric": "", "value": t.value, "qualifier": t.qualifier,
+                        "quote": s[max(t.start - 8, total.quote_end):t.end]} for t in total.loose]
 
             def row(f: Found) -> dict:
                 r = by_key.get((n, f.metric, f.token.value))
                 quote = r["quote"] if r else s[f.key_start:f.quote_end]
                 return {"metric": f.metric, "value": f.token.value, "qualifier": f.token.qualifier, "quote": quote}
 
-            out.append(Breakdown(n, row(total), [row(f) for f in parts]))
+            listed = sorted([(f.token.start, row(f)) for f in parts] + [(t.start, u) for t, u in
+                                                                         zip(total.loose, unnamed)],
+                            key=lambda x: x[0])
+            out.append(Breakdown(n, row(total), [r for _, r in listed]))
     return out
 
 
