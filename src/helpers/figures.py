@@ -637,8 +637,17 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
     by_key = {(r["line"], r["metric"], r["value"]): r for r in figure_rows}
     out = []
     for n in sorted({r["line"] for r in figure_rows if r["metric"] in _PART_NAMES}):
-        s, _ = _squeeze(doc.norm[n - 1])
+        norm_line, raw_line = doc.norm[n - 1], doc.raw[n - 1]
+        s, pos = _squeeze(norm_line)
+        src_line = raw_line if len(raw_line) == len(norm_line) else norm_line
         found, _ = read_line(s)
+
+        def snippet(t: Token, floor: int) -> str:
+            a = t.start
+            while a > floor and s[a - 1] not in _CLAUSE_END:
+                a -= 1
+            return src_line[pos[a]:pos[t.end - 1] + 1]
+
         for total in found:
             if total.metric not in _PART_NAMES:
                 continue
@@ -646,7 +655,7 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
             if not parts:
                 continue
             unnamed = [{"metric": "", "value": t.value, "qualifier": t.qualifier,
-                        "quote": s[max(t.start - 8, total.quote_end):t.end]} for t in total.loose]
+                        "quote": snippet(t, total.quote_end)} for t in total.loose]
 
             def row(f: Found) -> dict:
                 r = by_key.get((n, f.metric, f.token.value))
