@@ -146,7 +146,7 @@ def _is_signoff(norm_line: str) -> bool:
     return len(s) <= 30 and not re.search(r"[。;；,，:：]", s)
 
 
-def _find_heading(doc: Doc, sections: dict[str, Section]) -> tuple[int, str] | None:
+def _find_heading(doc: Doc) -> tuple[int, str] | None:
     """(line, how) of a problems heading or sub-head block the section splitter did not report."""
     for i, line in enumerate(doc.norm, start=1):
         if is_problems_heading(line):
@@ -320,7 +320,7 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
         heading_line, how = sec.heading_line, "section"
         end = sec.end
     else:
-        found = _find_heading(doc, sections)
+        found = _find_heading(doc)
         if found:
             heading_line, how = found
             end = _section_end(doc, sections, heading_line)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from .normalize import normalize_lines, squeeze
+from .normalize import normalize_lines
 
 if TYPE_CHECKING:
     import pandas as pd
