@@ -210,3 +210,30 @@ def test_failing_stage_names_the_module():
     with pytest.raises(KeyError) as e:
         metadata._cn_number("x十y")
     assert build_mod._failing_stage(e.value) == "metadata"
+
+
+def test_data_dictionary_documents_every_column_and_code():
+    from helpers.dictionary import code_rows, column_descriptions, render_dictionary
+
+    desc = column_descriptions()
+    missing = [(t, c) for t in store.TABLES for c in store.columns(t) if not desc.get((t, c))]
+    assert not missing
+    text = render_dictionary()
+    for r in code_rows():
+        assert f"`{r['code']}`" in text
+
+
+def test_data_dictionary_reads_extra_description_files(tmp_path):
+    import shutil
+
+    from helpers.dictionary import render_dictionary
+    from helpers.paths import DATA_FILES
+
+    for name in ("columns.csv", "codebook.csv", "themes.csv"):
+        shutil.copy(DATA_FILES / name, tmp_path / name)
+    (tmp_path / "descriptions").mkdir()
+    (tmp_path / "descriptions" / "new.csv").write_text(
+        "table,dimension,code,zh,en,template,note\nfigures,metric,ferry_trips,渡口 N 次,Ferry trips,both,test\n",
+        encoding="utf-8")
+    text = render_dictionary(tmp_path)
+    assert "`ferry_trips`" in text and "Ferry trips" in text

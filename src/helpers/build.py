@@ -316,11 +316,13 @@ def _outcomes(entries: list[_Entry], cache: ParseCache | None, fingerprint: str,
 
 def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, force: bool = False,
           cache_dir: Path | str | None | bool = None, csv: bool = True, quiet: bool = False,
-          shard_size: int = SHARD_SIZE) -> BuildSummary:
+          shard_size: int = SHARD_SIZE, corpus: bool = True) -> BuildSummary:
     """Parse every report file under ``raw_dir`` and write every table to ``out_dir``.
 
     ``jobs``: worker processes (default: all cores). ``cache_dir``: where per-file results are kept
     (default ``out_dir/.cache/parse``; ``False`` disables the cache). ``force``: ignore cached results.
+    ``corpus``: run the corpus-level stage (carry-over checks, recycled problems text); without it the
+    similar_problems table is written empty.
     """
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -360,7 +362,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             bar.close()
         for w in writers.values():
             w.close()
-        _corpus_stage(stage, years, csv)
+        _corpus_stage(stage, years, csv, corpus)
         from .dictionary import write_dictionary
 
         write_dictionary(stage / "README.md")
@@ -425,7 +427,7 @@ class _LazyTables(Mapping):
         return sum(1 for _ in self)
 
 
-def _corpus_stage(stage: Path, years: dict[str, str], csv: bool) -> None:
+def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = True) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -433,6 +435,10 @@ def _corpus_stage(stage: Path, years: dict[str, str], csv: bool) -> None:
 
     tables = _LazyTables(stage)
     errors: list[dict] = []
+    if not run:
+        w = store.TableWriter("similar_problems", stage, csv=csv, partition=False)
+        w.close()
+        return
     extra_checks = _call_optional("audit", "corpus_checks", errors, tables)
     if extra_checks:
         old = pq.read_table(stage / "checks.parquet")

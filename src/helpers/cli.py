@@ -17,6 +17,8 @@ def _build_parser() -> argparse.ArgumentParser:
     b.add_argument("--cache-dir", default=None, help="per-file result cache (default: OUT/.cache/parse)")
     b.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     b.add_argument("--quiet", action="store_true", help="no progress bar or log line")
+    b.add_argument("--no-corpus", action="store_true",
+                   help="skip the corpus-level stage (carry-over checks, similar problems text)")
     sub.add_parser("render", help="render notebooks and charts (see helpers.render)", add_help=False)
     return p
 
@@ -42,7 +44,8 @@ def _build(args) -> int:
         return 2
     try:
         summary = build(args.raw_dir, args.out, jobs=args.jobs, force=args.force,
-                        cache_dir=False if args.no_cache else args.cache_dir, quiet=args.quiet)
+                        cache_dir=False if args.no_cache else args.cache_dir, quiet=args.quiet,
+                        corpus=not args.no_corpus)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,8 +1,8 @@
 """The data dictionary (``data/processed/README.md``), generated so it cannot drift from the data.
 
 Sources, all in ``helpers/data``: ``columns.csv`` (what each table and column means), ``codebook.csv`` (every
-code), ``themes.csv``, and any extra CSV in ``descriptions/`` with the codebook's columns, where other modules
-document codes the codebook does not have yet (new figures metrics or checks).
+code), ``themes.csv``, the description files other modules keep for their codes (``checks_extra.csv``,
+``figures_metrics.csv``; see ``EXTRA_SOURCES``), and any CSV in ``descriptions/`` with the codebook's columns.
 """
 from __future__ import annotations
 
@@ -31,16 +31,45 @@ def column_descriptions(data_dir: Path = DATA_FILES) -> dict[tuple[str, str], st
     return {(r["table"], r["column"]): r["description"] for r in _read_csv(data_dir / "columns.csv")}
 
 
-def code_rows(data_dir: Path = DATA_FILES) -> list[dict]:
-    """Every codebook row, then extra rows for codes the codebook does not have (first one wins)."""
-    rows = _read_csv(data_dir / "codebook.csv")
-    known = {(r["table"], r["dimension"], r["code"]) for r in rows}
+# Description files other modules keep for their own codes: (file, table, dimension, code column).
+EXTRA_SOURCES = [("checks_extra.csv", "check", "check", "check"),
+                 ("figures_metrics.csv", "figures", "metric", "metric")]
+
+
+def _extra_rows(data_dir: Path) -> list[dict]:
+    rows: list[dict] = []
+    for name, table, dim, code_col in EXTRA_SOURCES:
+        path = data_dir / name
+        if path.exists():
+            for r in _read_csv(path):
+                note = r.get("description", "")
+                if r.get("unit"):
+                    note = f"unit {r['unit']}; {note}"
+                rows.append({"table": table, "dimension": dim, "code": r.get(code_col, ""), "zh": r.get("zh", ""),
+                             "en": r.get("en", ""), "template": r.get("template", ""), "note": note})
     for extra in sorted((data_dir / "descriptions").glob("*.csv")):
-        for r in _read_csv(extra):
-            key = (r.get("table", ""), r.get("dimension", ""), r.get("code", ""))
-            if key not in known:
-                known.add(key)
-                rows.append(r)
+        rows += _read_csv(extra)
+    return rows
+
+
+def code_rows(data_dir: Path = DATA_FILES) -> list[dict]:
+    """Every codebook row, then codes described elsewhere (checks_extra.csv, figures_metrics.csv,
+    descriptions/*.csv). A code in both keeps the codebook row, with the extra description added."""
+    rows = [dict(r) for r in _read_csv(data_dir / "codebook.csv")]
+    by_key = {}
+    for r in rows:
+        by_key.setdefault((r["table"], r["dimension"], r["code"]), r)
+    for r in _extra_rows(data_dir):
+        key = (r.get("table", ""), r.get("dimension", ""), r.get("code", ""))
+        if not key[2]:
+            continue
+        if key in by_key:
+            known = by_key[key]
+            if r.get("note") and r["note"] not in known.get("note", ""):
+                known["note"] = "; ".join(x for x in (known.get("note", ""), r["note"]) if x)
+            continue
+        by_key[key] = r
+        rows.append(r)
     return rows
 
 
