@@ -186,3 +186,15 @@ def test_not_found_is_a_warning_not_a_guess():
     rows, warnings = extract_problems(doc, split_sections(doc.norm, doc.raw))
     assert rows == []
     assert len(warnings) == 1 and "not found" in warnings[0]["message"]
+
+
+def test_no_heading_plans_stop_at_the_next_part_without_blank_lines():
+    prose = "本单位信息公开工作虽然有所进步，但仍存在一些不足，主要是公开内容不够全面，政策解读形式单一。"
+    plans = "下一步，我单位将丰富政策解读形式，细化公开内容，提升公开质量和实效。"
+    after = "全年主动公开政府信息共计300条，其中政策文件12件，工作动态288条，均在网站公开。"
+    lines = ["某单位2023年政府信息公开工作年度报告", "今年，我单位认真落实各项公开要求，工作取得一定成效，群众满意度不断提升。",
+             prose, plans, "二、主动公开政府信息情况", after]
+    doc = doc_from_lines(lines)
+    parts = {r["part"]: r for r in extract_problems(doc, {})[0]}
+    assert parts["problems"]["line_start"] == 3
+    assert (parts["improvements"]["line_start"], parts["improvements"]["line_end"]) == (4, 4)

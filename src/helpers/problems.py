@@ -122,7 +122,7 @@ def _nonblank(doc: Doc, start: int, end: int) -> list[int]:
 
 
 def _trim_end(doc: Doc, start: int, end: int) -> int:
-    """Cut the span before an attachment line, a later table, or a trailing sign-off (agency name + date)."""
+    """Cut the span before an attachment line and before a trailing sign-off (agency name + date)."""
     for n in range(start, end + 1):
         s = squeeze(doc.norm[n - 1])
         if _ATTACHMENT.match(s) and len(s) <= 20:
@@ -183,7 +183,7 @@ def _prose_span(doc: Doc) -> tuple[int, int] | None:
         if _ATTACHMENT.match(s) and len(s) <= 20:
             paras.append(-n)  # marks the end of the prose
             continue
-        if len(s) >= 20 and re.search(r"[,，。;；]", s):
+        if _is_paragraph(line):
             paras.append(n)
     best: tuple[int, int] | None = None
     for k, n in enumerate(paras):
@@ -196,15 +196,29 @@ def _prose_span(doc: Doc) -> tuple[int, int] | None:
             continue
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         if nxt is not None and nxt > 0 and _PLANS_START.match(squeeze(doc.norm[nxt - 1])):
-            end = nxt
-            for m in paras[k + 2:]:  # plans run on until the attachment or the first non-plan paragraph
-                if m < 0 or m - end > 2:
-                    break
-                end = m
-            best = (n, end)
+            best = (n, _paragraphs_end(doc, nxt))
         elif nxt is None or nxt < 0:
             best = (n, n)
     return best
+
+
+def _is_paragraph(norm_line: str) -> bool:
+    s = squeeze(norm_line)
+    return len(s) >= 20 and bool(re.search(r"[,，。;；]", s))
+
+
+def _paragraphs_end(doc: Doc, first: int) -> int:
+    """The last line of the run of prose paragraphs from ``first``: it stops at a heading, an attachment
+    line or any short line (a table cell, a label), blank lines aside."""
+    end = first
+    for n in range(first + 1, len(doc.norm) + 1):
+        line = doc.norm[n - 1]
+        if not line.strip():
+            continue
+        if heading_key(line) or not _is_paragraph(line):
+            break
+        end = n
+    return end
 
 
 def _split(doc: Doc, start: int, end: int, merged: bool,
