@@ -35,7 +35,7 @@ def _section_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> dict[str,
     df = df.sort_values(["report_id", "_order", "line_start"], kind="stable")
     out: dict[str, tuple[str, str, list[int]]] = {}
     for rid, g in df.groupby("report_id", sort=True):
-        raw = "\n".join(str(t) for t in g["text"])
+        raw = "\n".join(str(t) for t in g["text"].dropna())
         norm = "\n".join(normalize_lines(raw.split("\n")))
         source = raw if len(norm) == len(raw) else norm  # traditional phrase mapping can change the length
         idx = [i for i, c in enumerate(norm) if not c.isspace()]
