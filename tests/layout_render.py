@@ -16,9 +16,9 @@ from helpers.normalize import normalize_lines, split_lines
 from helpers.sections import split_sections
 from helpers.textio import decode
 
-LAYOUTS = ("tab", "pipe-row", "markdown", "cell-per-line-blank", "cell-per-line-pipe", "cell-pipe-alternating",
-           "label-line-values-line", "pdf-space", "pdf-runs")
-MARKED = ("cell-per-line-blank", "cell-per-line-pipe", "cell-pipe-alternating")
+LAYOUTS = ("tab", "pipe-row", "markdown", "cell-per-line", "cell-per-line-blank", "cell-per-line-pipe",
+           "cell-pipe-alternating", "label-line-values-line", "pdf-space", "pdf-runs")
+MARKED = ("cell-per-line", "cell-per-line-blank", "cell-per-line-pipe", "cell-pipe-alternating")
 
 APPLICANTS = tuple(codes("requests", "applicant"))
 ROW_LABELS = {
@@ -185,6 +185,8 @@ def render(rows: list[tuple[list[str], list[str]]], layout: str, vertical_header
             lines.append("| " + " | ".join(cells) + " |")
             if i == 0:
                 lines.append("|" + "---|" * max(1, len(cells)))
+        elif layout == "cell-per-line":
+            lines.extend(cells)  # an empty cell is a blank line
         elif layout == "cell-per-line-blank":
             for c in cells:
                 lines.append(c)

@@ -47,7 +47,7 @@ def test_layout_detected_per_table(mix):
     assert _got(res) == (expected_disclosure(t), expected_requests(t), expected_appeals(t))
 
 
-@pytest.mark.parametrize("layout", ["tab", "pipe-row", "markdown", "cell-per-line-blank", "cell-per-line-pipe",
+@pytest.mark.parametrize("layout", ["tab", "pipe-row", "markdown", "cell-per-line", "cell-per-line-blank", "cell-per-line-pipe",
                                     "cell-pipe-alternating", "pdf-space", "pdf-runs"])
 def test_detect_layout_names(layout):
     lines = render(disclosure_rows(random_tables(1)), layout)

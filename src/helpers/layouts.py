@@ -152,6 +152,20 @@ def _split_pair(norm: str, raw: str, pat: re.Pattern[str]) -> list[tuple[str, st
     return list(zip(parts, raws))
 
 
+@lru_cache(maxsize=16384)
+def _row_template(ln: str, sep: str) -> tuple[tuple[tuple[int, str, str, float | int | None, str], ...],
+                                                tuple[str, ...]]:
+    """A tab/pipe row's cells (col, key, kind, value, unit) and its parts; cached, since form rows repeat."""
+    parts = tuple((_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(ln))
+    cells = []
+    for col, t in enumerate(parts):
+        if t and not t.isspace():
+            key, kind, value, unit = classify(t)
+            if kind != "rule":
+                cells.append((col, key, kind, value, unit))
+    return tuple(cells), parts
+
+
 def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
     """PDF text: the trailing run of value tokens are cells; everything before them is one label."""
     toks = [t for t in _SPACE_SPLIT.split(norm.strip()) if t]
@@ -184,25 +198,25 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     cells: list[Cell] = []
     n = len(norm)
     if layout in (TAB, PIPE, MARKDOWN):
-        pat = _TAB_SPLIT if layout == TAB else _PIPE_SPLIT
         for i in range(n):
             ln = norm[i]
-            if not ln.strip() or PAGE_NUMBER.match(ln):
+            if not ln or ln.isspace() or (len(ln) < 24 and PAGE_NUMBER.match(ln)):
                 continue
             line = first_line + i
-            if layout == TAB and "\t" not in ln and "|" in ln:
-                parts = _split_pair(ln, raw[i], _PIPE_SPLIT)
-            elif layout != TAB and "|" not in ln and "｜" not in ln:
+            if layout != TAB and "|" not in ln and "｜" not in ln:
                 cells.extend(_space_cells(ln, raw[i], line))
                 continue
+            sep = "\t" if layout == TAB and ("\t" in ln or "|" not in ln) else "|"
+            template = _row_template(ln, sep)
+            r = raw[i]
+            if r != ln:
+                raws = (_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(r)
+                if len(raws) != len(template[1]):
+                    raws = template[1]
             else:
-                parts = _split_pair(ln, raw[i], pat)
-            for col, (t, r) in enumerate(parts):
-                if t.strip():
-                    c = _cell(t, r, line)
-                    if c:
-                        c.col = col
-                        cells.append(c)
+                raws = template[1]
+            for col, key, kind, value, unit in template[0]:
+                cells.append(Cell(kind, key, raws[col].strip(), line, value, unit, col))
         return layout, cells
     if layout == SPACE:
         for i in range(n):
