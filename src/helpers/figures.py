@@ -177,6 +177,8 @@ _REQ_LINE = r"申请"
 _NOT_DECISIONS = (
     _r("power_list_items", r"(?:权责|权力|职权|责任)清单|(?:行政(?:许可|审批|处罚|强制)|政务服务|审批)事项",
        frozenset({"项", "个", "类"}), gap=8),
+    _r("power_list_items", r"行政(?:许可|审批|处罚|强制|征收|给付|检查|确认|奖励|裁决)|其他(?:行政)?(?:权力|职权)",
+       frozenset({"项", "类"}), gap=2, sentence=r"清单|事项|职权|权力"),
     _r("credit_platform_records", r"行政(?:许可|处罚|审批)|双公示|信用信息|记录|数据", COUNT, gap=6,
        sentence=r"信用(?:中国|平台|网站|信息|门户|黑龙江|[^，,]{0,3}网)|“信用"),
     _r("penalty_notices_published",
@@ -209,14 +211,15 @@ _PART_NAMES = {
     **{h: frozenset(f"{h}_{kind}" for kind, _ in _HOTLINE_PARTS) for h in ("hotline_12345", "hotline_12328")},
 }
 
+_REQUESTS_KEY = re.compile(
+    r"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|接到)(?:了)?[^，,。；;]{0,20}?"
+    r"(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请|事项)?(?:共计?|总计|合计|数量|为)?")
+
 _RULES = (
     # requests for information (section 三 stated in prose)
     _r("requests_carried_over", r"上年(?:度)?结转", REQUESTS, gap=4, line=_REQ_LINE, forbid=_NOT_REVIEW),
     _r("requests_carried_forward", r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?", REQUESTS, line=_REQ_LINE),
-    _r("requests_received",
-       r"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|接到)(?:了)?[^，,。；;]{0,20}?"
-       r"(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请|事项)?(?:共计?|总计|合计|数量|为)?",
-       REQUESTS, gap=2, forbid=_NOT_REVIEW),
+    Rule("requests_received", _REQUESTS_KEY, REQUESTS, 2, forbid=re.compile(_NOT_REVIEW)),
     _r("requests_received", r"(?:共|累计|全年|本年度?)?(?:收到|受理|接收|接到)(?:各类)?申请(?:共计?|总计|合计)?", REQUESTS,
        gap=2, line=r"依申请公开|信息公开申请|予以公开|部分公开|不予公开", forbid=_NOT_REVIEW),
     _r("requests_handled", r"(?:共|全部|已)?(?:办结|答复)(?:了)?(?:申请)?(?:共计?)?", REQUESTS, gap=2,
@@ -246,7 +249,8 @@ _RULES = (
     _r("normative_docs_to_revise", r"(?:拟|建议)(?:予以)?修(?:订|改)(?:的)?", COUNT, gap=2, sentence=r"文件"),
     _r("normative_docs_repealed", r"(?<![拟议])废止(?:的)?", COUNT, gap=2, sentence=r"规范性文件"),
     # interaction with the public
-    _r("policy_interpretations", r"(?:各类)?(?:政策)?解读(?:信息|文件|稿件|材料|类信息|政策)?(?:共计?)?", COUNT,
+    _r("policy_interpretations",
+       r"(?:各类)?政策(?:性文件)?解读(?:信息|文件|稿件|材料|类信息|文章)?(?:共计?)?|解读(?:政策|文件)(?:共计?)?", COUNT,
        gap=2, forbid=r"转载"),
     _r("npc_cppcc_handled", r"人大.{0,8}政协|政协.{0,8}人大", COUNT, gap=10),
     _r("npc_suggestions_handled", r"人大(?:代表)?(?:建议|议案)", COUNT, gap=8),
@@ -369,110 +373,131 @@ def _last_channel(text: str) -> str | None:
     return best
 
 
-def _classify(tok: Token, ctx: str, ctx_at: int, sent: str, line: str, after: str, st: LineState,
-              warn: list[str]) -> Found | None:
-    """Name the figure a number states, or None. ``ctx`` is the clause before it, starting at ``ctx_at``."""
+@dataclass(slots=True)
+class Context:
+    """Where a number sits: the clause before it (from ``at``), its sentence so far, the line, what follows."""
 
-    def found(metric: str, m: re.Match[str] | None, end: int | None = None) -> Found:
-        return Found(metric, tok, ctx_at + m.start() if m else tok.start, end if end is not None else tok.end)
+    tok: Token
+    clause: str
+    at: int
+    sentence: str
+    line: str
+    after: str
 
-    if tok.unit == "%":
-        for suffix, pat in _RATES:
-            m = _keyed(pat, ctx, 2)
-            if m:
-                for f in reversed(st.figures):
-                    if f.metric in _RATE_FAMILY:
-                        return found(f"{_RATE_FAMILY[f.metric]}_{suffix}", m)
-                return None
+    def found(self, metric: str, key: re.Match[str] | None, end: int | None = None) -> Found:
+        """A figure quoted from its key phrase (or from the number) to the end of the number."""
+        start = self.at + key.start() if key else self.tok.start
+        return Found(metric, self.tok, start, end if end is not None else self.tok.end)
+
+
+def _rate(c: Context, st: LineState) -> Found | None:
+    """按时办结率 100%: a rate of the last total in the sentence that has rates (requests, a hotline…)."""
+    for suffix, pat in _RATES:
+        m = _keyed(pat, c.clause, 2)
+        if m:
+            family = next((_RATE_FAMILY[f.metric] for f in reversed(st.figures) if f.metric in _RATE_FAMILY), None)
+            return c.found(f"{family}_{suffix}", m) if family else None
+    return None
+
+
+def _first_rule(rules: tuple[Rule, ...], c: Context) -> Found | None:
+    for rule in rules:
+        if c.tok.unit not in rule.units:
+            continue
+        m = _keyed(rule.key, c.clause, rule.gap)
+        if m is None:
+            continue
+        if rule.forbid is not None and rule.forbid.search(c.clause):
+            continue
+        if rule.sentence is not None and not rule.sentence.search(c.sentence):
+            continue
+        if rule.line is not None and not rule.line.search(c.line):
+            continue
+        return c.found(rule.metric, m)
+    return None
+
+
+def _part(c: Context, parent: Found | None) -> Found | None:
+    """A part of a 其中 list, named after the total stated earlier in the sentence."""
+    if parent is None or not c.tok.unit:
         return None
+    if parent.metric in ("hotline_12345", "hotline_12328") and not _hotline(c.clause):
+        for kind, pat in _HOTLINE_PARTS:
+            m = _keyed(pat, c.clause, 4)
+            if m and c.tok.unit in CASES | POSTS:
+                return c.found(f"{parent.metric}_{kind}", m)
+    if parent.metric == "proactive_items":
+        return _first_rule(_PROACTIVE_PARTS, c)
+    return None
 
-    for rule in _NOT_DECISIONS:
-        m = _keyed(rule.key, ctx, rule.gap)
-        if m and tok.unit in rule.units and (rule.sentence is None or rule.sentence.search(sent)):
-            return found(rule.metric, m)
 
-
-    # the parts of a 其中 list, named after their parent
-    parent = st.parent
-    if parent is not None and tok.unit:
-        if parent.metric in ("hotline_12345", "hotline_12328") and not _hotline(ctx):
-            for kind, pat in _HOTLINE_PARTS:
-                m = _keyed(pat, ctx, 4)
-                if m and tok.unit in CASES | POSTS:
-                    return found(f"{parent.metric}_{kind}", m)
-        if parent.metric == "proactive_items":
-            for rule in _PROACTIVE_PARTS:
-                m = _keyed(rule.key, ctx, rule.gap)
-                if m and tok.unit in rule.units:
-                    return found(rule.metric, m)
-
-    # 主动公开…信息 N 条 is the proactive total even when it names the channel it went through
-    m = _keyed(_PROACTIVE_STRONG, ctx, 3)
-    if m and tok.unit in COUNT:
-        return found("proactive_items", m)
-
-    # hotlines: a count in a clause naming the hotline, or a call volume in a sentence about one
-    hot = _hotline(ctx)
-    if hot and tok.unit in CASES | {""}:
-        named = _last(_H12345, ctx) if hot == "hotline_12345" else _last(_H12328, ctx)
-        if hot == "both" or (_POOL_WITH.search(ctx) and _OTHER_CHANNEL.search(ctx)):
+def _hotline_figure(c: Context, warn: list[str]) -> Found | None:
+    """A count in a clause naming 12345/12328, or a call volume (话务量, 来电…) in a sentence about one."""
+    clause, unit = c.clause, c.tok.unit
+    if unit not in CASES | {""}:
+        return None
+    hot = _hotline(clause)
+    if hot:
+        if hot == "both" or (_POOL_WITH.search(clause) and _OTHER_CHANNEL.search(clause)):
             # 12345、12328、信箱…共 N 件: pooled over channels, never a figure for one hotline
-            if not tok.unit:
+            if not unit:
                 return None
-            first = min(x.start() for x in (_H12345.search(ctx), _H12328.search(ctx)) if x)
-            return Found("complaints_petitions_handled", tok, ctx_at + first, tok.end)
-        if tok.unit or _keyed(_HOTLINE_VOLUME, ctx, 1):
-            return found(hot, named)
-    m = _keyed(_HOTLINE_VOLUME, ctx, 2)
-    if m and tok.unit in CASES | {""}:
-        topic = _hotline(sent)
-        if topic in ("hotline_12345", "hotline_12328"):
-            return found(topic, m)
+            first = min(x.start() for x in (_H12345.search(clause), _H12328.search(clause)) if x)
+            return Found("complaints_petitions_handled", c.tok, c.at + first, c.tok.end)
+        if unit or _keyed(_HOTLINE_VOLUME, clause, 1):
+            return c.found(hot, (_H12345 if hot == "hotline_12345" else _H12328).search(clause))
+    m = _keyed(_HOTLINE_VOLUME, clause, 2)
+    if m:
+        topic = _hotline(c.sentence)
         if topic == "both":
             warn.append("a hotline count in a sentence naming both 12345 and 12328: left out")
-            return None
+        elif topic:
+            return c.found(topic, m)
+    return None
 
+
+def _account(c: Context) -> Found | None:
+    """Followers and posts of one channel (WeChat, Weibo, Douyin, the website); pooled channels → None."""
+    unit, clause = c.tok.unit, c.clause
+    fm = _keyed(_FOLLOWERS, clause, 2)
+    if fm and unit in PEOPLE:
+        ch = _channel(clause)
+        ch = ch if ch not in (None, "pooled") else _last_channel(c.sentence)
+        return c.found(f"{ch}_followers", fm) if ch in ("wechat", "weibo", "douyin") else None
+    ch = _channel(clause)
+    if ch and ch != "pooled" and unit in POSTS and not _AUDIENCE.search(clause):
+        if ch != "website" or _POST_VERB.search(clause):
+            return c.found(f"{ch}_posts", dict(_CHANNELS)[ch].search(clause))
+    return None
+
+
+def _classify(c: Context, st: LineState, warn: list[str]) -> Found | None:
+    """Name the figure a number states, or None. The order matters: specific readings before general ones."""
+    if c.tok.unit == "%":
+        return _rate(c, st)
+    found = _first_rule(_NOT_DECISIONS, c) or _part(c, st.parent)
+    if found:
+        return found
+    # 主动公开…信息 N 条 is the proactive total even when it names the channel it went through
+    m = _keyed(_PROACTIVE_STRONG, c.clause, 3)
+    if m and c.tok.unit in COUNT:
+        return c.found("proactive_items", m)
+    found = _hotline_figure(c, warn)
+    if found:
+        return found
     # requests stated with their carry-over included: not a count of new requests
-    rm = _RULES[2].key
-    m = _keyed(rm, ctx, 2)
-    if m and _INCL_CARRYOVER.match(after) and tok.unit in REQUESTS and not re.search(_NOT_REVIEW, ctx):
-        return found("requests_total_incl_carryover", m)
-
-    for rule in _RULES:
-        if tok.unit not in rule.units:
-            continue
-        m = _keyed(rule.key, ctx, rule.gap)
-        if not m:
-            continue
-        if rule.forbid is not None and rule.forbid.search(ctx):
-            continue
-        if rule.sentence is not None and not rule.sentence.search(sent):
-            continue
-        if rule.line is not None and not rule.line.search(line):
-            continue
-        return found(rule.metric, m)
-
-    # accounts: followers and posts
-    fm = _keyed(_FOLLOWERS, ctx, 2)
-    if fm and tok.unit in PEOPLE:
-        ch = _channel(ctx) if _channel(ctx) not in (None, "pooled") else _last_channel(sent)
-        if ch in ("wechat", "weibo", "douyin"):
-            return found(f"{ch}_followers", fm)
-        return None
-    ch = _channel(ctx)
-    if ch and ch != "pooled" and tok.unit in POSTS and not _AUDIENCE.search(ctx):
-        if ch != "website" or _POST_VERB.search(ctx):
-            pat = dict(_CHANNELS)[ch]
-            return found(f"{ch}_posts", pat.search(ctx))
-    m = _keyed(_PROACTIVE, ctx, 3)
-    if m and tok.unit in COUNT:
-        if ch == "pooled" and not _PROACTIVE.search(ctx):
-            return None
-        return found("proactive_items", m)
-    if tok.unit in COUNT:
-        am = _MEDIA_AFTER.match(after)
-        if am:
-            return Found("media_articles", tok, tok.start, tok.end + am.end("q"))
+    m = _keyed(_REQUESTS_KEY, c.clause, 2)
+    if m and _INCL_CARRYOVER.match(c.after) and c.tok.unit in REQUESTS and not re.search(_NOT_REVIEW, c.clause):
+        return c.found("requests_total_incl_carryover", m)
+    found = _first_rule(_RULES, c) or _account(c)
+    if found:
+        return found
+    m = _keyed(_PROACTIVE, c.clause, 3)
+    if m and c.tok.unit in COUNT and _channel(c.clause) != "pooled":
+        return c.found("proactive_items", m)
+    am = _MEDIA_AFTER.match(c.after) if c.tok.unit in COUNT else None
+    if am:  # 100 余篇原创文章被…采用: the key follows the number
+        return Found("media_articles", c.tok, c.tok.start, c.tok.end + am.end("q"))
     return None
 
 
@@ -497,15 +522,12 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
         ctx = s[clause_start:tok.start]
         sent = s[sent_start:tok.start]
         after = s[tok.end:min(len(s), tok.end + 120)]
-        f = _classify(tok, ctx, clause_start, sent, s, after, st, warn)
+        f = _classify(Context(tok, ctx, clause_start, sent, s, after), st, warn)
         if tok.unit:
             clause_floor = tok.end
         if f is None:
             if st.parent is not None and tok.unit in COUNT | CASES:
                 st.parent.loose.append(tok)  # maybe a part no rule names: the sum check must know
-            continue
-        if not tok.unit and f.metric not in ("hotline_12345", "hotline_12328") and not f.metric.endswith(
-                "_followers"):
             continue
         if st.parent is not None and f.metric in _PART_NAMES.get(st.parent.metric, ()):
             f.parent = st.parent
