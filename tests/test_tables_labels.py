@@ -128,3 +128,13 @@ def test_measure_labels(label, expected):
 def test_other_alone_is_a_row_only_under_group_six():
     assert L.match_request_label("3.其他") == ("maybe", "other_other")
     assert L.match_request_label("其他") == ("maybe", "other_other")
+
+
+def test_header_wrapped_over_two_lines_falls_back_to_the_form_columns():
+    t = random_tables(28, "2019", split_other=False)
+    text = render_report(t, "tab").replace("信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+                                           "信息内容\t本年新\t本年新\t对外公开\n\t制作数量\t公开数量\t总数量")
+    res = _parse(text)
+    assert res.template == "2019"
+    assert _cells(res)[0] == expected_disclosure(t)
+    assert any("header names" in w["message"] for w in res.warnings)

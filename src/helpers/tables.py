@@ -210,8 +210,15 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
         if row is None or row.code is None:
             return
         item = row.code
-        cols = tuple(measures) if measures else L.DEFAULT_MEASURES[template or "2021"].get(item, ())
+        default = L.DEFAULT_MEASURES[template or "2021"].get(item, ())
+        cols = tuple(measures) if measures else default
         slots = _fit(row.slots, len(cols), marked)
+        if slots and len(slots) != len(cols) and len(_fit(row.slots, len(default), marked)) == len(default):
+            # a header cut or wrapped over lines (`本年新` / `制作数量`): the form's own columns fit the row
+            _warn(warnings, row.label.line, f"disclosure: {item} header names {len(cols)} columns but the row "
+                                            f"prints {len(default)}; read as the {template or '2021'} form's columns")
+            cols = default
+            slots = _fit(row.slots, len(cols), marked)
         if not slots:
             _warn(warnings, row.label.line, f"disclosure: {item} prints no values")
             return
