@@ -136,3 +136,10 @@ def test_tab_rows_with_padding_are_not_blank():
     t = random_tables(15)
     text = render_report(t, "tab").replace("\t", "\t\t", 3)
     assert _got(_parse(text))[1] == expected_requests(t)
+
+
+def test_page_navigation_digits_after_section_four():
+    t = random_tables(16)
+    text = render_report(t, "pdf-space").replace("五、存在的主要问题及改进情况", "   5   6   7   8\n五、存在的主要问题及改进情况")
+    res = _parse(text)
+    assert _got(res)[2] == expected_appeals(t)

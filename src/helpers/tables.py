@@ -479,6 +479,15 @@ def parse_appeals(cells: list[Cell], layout: str, warnings: list[dict]) -> tuple
             row = _Row(p, flat[i * 5])
             out.extend(_assign(p, "proceeding", row, L.RESULTS, flat[i * 5:i * 5 + 5], warnings, "appeals"))
         return out, True
+    by_line = Counter(s.line for s in flat if s.kind != "empty")
+    full = [ln for ln, k in by_line.items() if k == ncols]
+    if len(full) == 1:  # stray numbers elsewhere (page navigation digits): the one 15-value line wins
+        _warn(warnings, full[0], f"appeals: {len(flat)} values in the block; the {ncols} on line {full[0]} used")
+        row = [s for s in flat if s.line == full[0] and s.kind != "empty"]
+        for i, p in enumerate(L.PROCEEDINGS):
+            out.extend(_assign(p, "proceeding", _Row(p, row[i * 5]), L.RESULTS, row[i * 5:i * 5 + 5], warnings,
+                               "appeals"))
+        return out, True
     real = [(p, g) for p, g in groups if any(s.kind != "empty" for s in g)]
     if len(real) == len(L.PROCEEDINGS) and all(len(_fit(g, 5, marked)) <= 5 for _, g in real):
         for (_, g), p in zip(real, L.PROCEEDINGS):
