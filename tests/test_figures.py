@@ -203,3 +203,18 @@ def test_every_metric_is_documented():
     with open(DATA / "descriptions" / "figures_audit.csv", encoding="utf-8", newline="") as f:
         described = {r["code"] for r in csv.DictReader(f) if r["table"] == "figures"}
     assert described == set(documented)
+
+
+def test_tab_indented_prose_is_read_but_table_rows_are_not():
+    found = figs("\t2023年，我局主动公开政府信息 312 条。\n行政许可\t39\t\t\n政策解读\t12\t")
+    assert set(found) == {"proactive_items"} and found["proactive_items"]["value"] == 312
+
+
+@pytest.mark.parametrize("text,quote", [
+    ("2023年度，我局没有收到依申请公开申请。", "没有收到依申请公开申请"),
+    ("本年度无依申请公开事项。", "无依申请公开事项"),
+    ("全年依申请公开数为0，未发生行政复议。", "依申请公开数为0"),
+])
+def test_nil_requests_in_other_words(text, quote):
+    f = figs(text)["requests_received"]
+    assert (f["value"], f["quote"]) == (0, quote)

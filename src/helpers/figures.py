@@ -20,6 +20,7 @@ Metric names and their meaning are published in ``data/figures_metrics.csv``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,6 +47,8 @@ _TOKEN = re.compile(
 _NOT_COUNT_NEXT = re.compile(r"[年月日号时点天周岁级元.\-/:A-Za-z\d]|万元|亿元")
 _SENTENCE_END = "。；;！？!?"
 _CLAUSE_END = _SENTENCE_END + "，,：:()（）"
+_SENTENCE_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+_CLAUSE_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 
 
 @dataclass(slots=True)
@@ -305,7 +308,8 @@ _MEDIA_AFTER = re.compile(r"^(?P<q>(?:原创)?(?:文章|稿件|新闻|作品|信
 _INCL_CARRYOVER = re.compile(r"^[(]?(?:其中)?含(?:上年度?|去年)结转")
 _REQUESTS_NONE = re.compile(
     r"(?:未|没有|无)(?:收到|受理|接到|接收|发生)(?:任何)?[^，,。；;]{0,20}?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请"
-    r"|依申请公开(?:政府信息)?(?:申请)?(?:数量|件数)?为(?:零|0件?)(?![\d.])")
+    r"|(?:无|没有)(?:政府信息公开|依申请公开)(?:申请)?(?:事项|情况)?(?=[，,。；;]|$)"
+    r"|依申请公开(?:政府信息)?(?:申请)?(?:数量|件数|数)?为(?:零|0件?)(?![\d.])")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -507,18 +511,14 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
     warn: list[str] = []
     st = LineState()
     sent_start = clause_floor = 0
+    # where each sentence and clause starts (one pass, so a report printed as one long line stays linear)
+    sent_starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(s)]
+    clause_starts = [0] + [m.end() for m in _CLAUSE_RE.finditer(s)]
     for tok in tokens(s):
-        # sentence and clause boundaries before the token
-        for i in range(tok.start - 1, -1, -1):
-            if s[i] in _SENTENCE_END:
-                if i + 1 > sent_start:
-                    sent_start, st = i + 1, LineState()
-                break
-        clause_start = max(clause_floor, sent_start)
-        for i in range(tok.start - 1, clause_start - 1, -1):
-            if s[i] in _CLAUSE_END:
-                clause_start = i + 1
-                break
+        start = sent_starts[bisect_right(sent_starts, tok.start) - 1]
+        if start > sent_start:
+            sent_start, st = start, LineState()
+        clause_start = max(clause_floor, clause_starts[bisect_right(clause_starts, tok.start) - 1])
         ctx = s[clause_start:tok.start]
         sent = s[sent_start:tok.start]
         after = s[tok.end:min(len(s), tok.end + 120)]
@@ -550,6 +550,18 @@ def requests_none(s: str) -> re.Match[str] | None:
 # Which lines are prose, and quotes
 
 
+_PROSE_CELL = re.compile(r"[^\t|]{30,}")
+_PUNCT = re.compile(r"[，。；,;]")
+
+
+def _is_table_row(line: str) -> bool:
+    """Tab- or pipe-separated cells, unless one cell is a sentence (a paragraph indented with a tab)."""
+    cells = line.strip()
+    if "\t" not in cells and cells.count("|") < 2:
+        return False
+    return not any(_PUNCT.search(m.group(0)) for m in _PROSE_CELL.finditer(cells))
+
+
 def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
     """1-based lines worth reading: everything except table rows and the problems part (plans, not facts)."""
     table_parts = {k: s for k, s in sections.items() if k in ("proactive", "requests", "appeals")}
@@ -558,7 +570,7 @@ def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
     for n, line in enumerate(doc.norm, start=1):
         if problems is not None and problems.start <= n <= problems.end:
             continue
-        if "\t" in line or line.count("|") >= 2 or not line.strip():
+        if not line.strip() or _is_table_row(line):
             continue
         in_table = any(s.start <= n <= s.end for s in table_parts.values())
         if in_table and (len(line.strip()) < 15 or not re.search(r"[，。；,;]", line)):
