@@ -72,9 +72,20 @@ class Outcome:
     errors: list[dict] = field(default_factory=list)  # load_errors rows without `file`
 
 
+_FAST = {store.STR: str, store.INT: int, store.FLOAT: float}
+
+
 def _columnar(table: str, rows: list[dict]) -> dict[str, list]:
-    spec = [(c, k) for c, k in SCHEMA[table] if c != "report_id"]
-    return {c: [store._clean(r.get(c), k) for r in rows] for c, k in spec}
+    """Rows → column lists with clean types (the common, already-clean values take a fast path)."""
+    out = {}
+    clean = store._clean
+    for c, k in SCHEMA[table]:
+        if c == "report_id":
+            continue
+        fast = _FAST[k]
+        col = [r.get(c) for r in rows]
+        out[c] = [v if type(v) is fast and v == v else clean(v, k) for v in col]  # NaN → null
+    return out
 
 
 def _failing_stage(exc: BaseException) -> str:

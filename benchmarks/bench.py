@@ -1,0 +1,160 @@
+"""`make bench`: build synthetic corpora (generated from the seeds, in a temp dir) and print the figures.
+
+For each size: wall time of a full `python -m helpers build` (a fresh process, as a user runs it), reports/s,
+peak memory (resident set of the build process and its workers together, sampled every 20 ms), the ratio to
+a floor measured in the same run (reading, decoding and regex-scanning the same files once, in one process),
+and the time of an incremental rebuild after adding one report. The first size is also built with one job,
+to show how throughput scales with cores. No timing is asserted anywhere; these are measurements.
+
+    .venv/bin/python benchmarks/bench.py                      # 2,000 and 10,000 reports
+    .venv/bin/python benchmarks/bench.py --sizes 2000,10000,100000
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from benchmarks.synth import make_corpus  # noqa: E402
+
+SCAN = re.compile(r"[一二三四五六]、|\d+(?:\.\d+)?|[\t|]")
+
+
+def floor_seconds(raw: Path) -> float:
+    """Read, decode and regex-scan every file once: the least any build must do."""
+    from helpers.build import list_files
+    from helpers.model import LoadError
+    from helpers.textio import decode
+
+    t0 = time.perf_counter()
+    n = 0
+    for _, path in list_files(raw):
+        try:
+            text, _ = decode(path.read_bytes())
+        except LoadError:
+            continue
+        n += len(SCAN.findall(text))
+    return time.perf_counter() - t0
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    try:
+        p = psutil.Process(proc.pid)
+        procs = [p, *p.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
+    """(wall seconds, peak bytes of the process tree, summary line) of one CLI build."""
+    cmd = [sys.executable, "-m", "helpers", "build", str(raw), "--out", str(out), "--jobs", str(jobs),
+           "--quiet", *extra]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc))
+            time.sleep(0.02)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - t0
+    th.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{stderr}")
+    return wall, peak[0], stdout.strip()
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 ** 2:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="2000,10000", help="comma-separated corpus sizes (default 2000,10000)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-scaling", action="store_true", help="skip the one-job build of the first size")
+    ap.add_argument("--corpus-stage", action="store_true",
+                    help="include the corpus-level stage (similar problems text; quadratic on these near-copies)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folders")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    extra = () if args.corpus_stage else ("--no-corpus",)
+    print(f"machine: {machine()}")
+    print(f"synthetic corpora generated from the seeds in {tempfile.gettempdir()}; jobs={args.jobs}; "
+          f"corpus stage {'on' if args.corpus_stage else 'off'}")
+    header = (f"{'reports':>8} {'wall s':>8} {'reports/s':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
+              f"{'+1 rebuild s':>12} {'+1 peak MB':>10}")
+    rows = []
+    for k, n in enumerate(sizes):
+        tmp = Path(tempfile.mkdtemp(prefix=f"helpers-bench-{n}-"))
+        try:
+            raw = tmp / "raw"
+            t0 = time.perf_counter()
+            make_corpus(ROOT / "data" / "raw", raw, n)
+            gen = time.perf_counter() - t0
+            floor = floor_seconds(raw)
+            if k == 0 and not args.no_scaling and args.jobs > 1:
+                w1, p1, _ = timed_build(raw, tmp / "out1", 1, extra)
+                print(f"[{n}] one job: {w1:.1f} s, {n / w1:.0f} reports/s, peak {p1 / 2**20:.0f} MB")
+                shutil.rmtree(tmp / "out1")
+            wall, peak, line = timed_build(raw, tmp / "out", args.jobs, extra)
+            if k == 0 and not args.no_scaling and args.jobs > 1:
+                print(f"[{n}] {args.jobs} jobs: {wall:.1f} s → speed-up {w1 / wall:.2f}× on {args.jobs} cores")
+            make_corpus(ROOT / "data" / "raw", raw, 1, start=n)
+            inc, inc_peak, line2 = timed_build(raw, tmp / "out", args.jobs, extra)
+            print(f"[{n}] generated in {gen:.1f} s; build: {line}; rebuild: {line2}")
+            rows.append(f"{n:>8} {wall:>8.1f} {n / wall:>10.0f} {peak / 2**20:>8.0f} {floor:>8.2f} "
+                        f"{wall / floor:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f}")
+        finally:
+            if args.keep:
+                print(f"[{n}] kept {tmp}")
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    print(header)
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
