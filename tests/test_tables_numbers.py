@@ -103,3 +103,17 @@ def test_row_with_no_numbers_is_blank():
     text = text.replace("四、结转下年度继续办理\t" + vals, "四、结转下年度继续办理\t\t\t\t\t\t\t")
     cells = [r for r in _parse(text).requests if r["row"] == "carried_forward"]
     assert all(r["status"] == "blank" and r["value"] is None for r in cells)
+
+
+def test_blank_form_is_never_a_table_of_zeros():
+    """A reposted blank form: every label, no numbers."""
+    t = random_tables(36)
+    t["disclosure"] = {k: None for k in t["disclosure"]}
+    t["requests"] = {k: None for k in t["requests"]}
+    t["appeals"] = {k: None for k in t["appeals"]}
+    res = _parse(render_report(t, "tab"))
+    assert res.disclosure == []
+    assert res.found == {"disclosure": False, "requests": False, "appeals": False}
+    assert {r["status"] for r in res.requests} == {"blank"}
+    assert {r["status"] for r in res.appeals} == {"blank"}
+    assert all(r["value"] is None for r in res.requests + res.appeals)

@@ -472,7 +472,14 @@ def parse_appeals(cells: list[Cell], layout: str, warnings: list[dict]) -> tuple
     ncols = len(L.PROCEEDINGS) * len(L.RESULTS)
     flat = _fit(flat, ncols, marked)
     if not values_seen:
-        return [], False
+        header = [c for c in cells if c.kind == "label" and L.match_proceeding(c.key)]
+        if not header:
+            return [], False
+        # the table is printed but holds no numbers (a blank form): blank cells, never zeros
+        line = header[-1].line
+        _warn(warnings, line, "appeals: table printed without numbers; read as blank")
+        return [{"proceeding": p, "result": r, "value": None, "status": "blank", "raw": "", "line": line}
+                for p in L.PROCEEDINGS for r in L.RESULTS], False
     out: list[dict] = []
     if len(flat) == ncols:
         for i, p in enumerate(L.PROCEEDINGS):
@@ -543,7 +550,7 @@ def parse_tables(doc: Doc, sections: dict[str, Section]) -> TablesResult:
     if "appeals" in blocks:
         layout, cells = _cells(doc, blocks["appeals"])
         res.appeals, found_appeals = parse_appeals(cells, layout, warnings)
-    if not found_appeals:
+    if not res.appeals:
         res.appeals = _missing_appeals()
     res.found["appeals"] = found_appeals
     for name in ("disclosure", "requests", "appeals"):
