@@ -119,6 +119,11 @@ def test_government_has_until_31_march():
     assert row["holds"] == "false"  # the office is a department
 
 
+def test_a_date_before_the_year_ended_is_suspect():
+    (row,) = timeliness("t", {"agency": "某局", "year": 2023, "published": "2023-06-01"})
+    assert row["holds"] == "unknown" and "wrong" in row["detail"]
+
+
 def test_timeliness_unknown_without_date_or_for_townships():
     assert timeliness("t", {"agency": "某局", "year": 2023, "published": ""})[0]["holds"] == "unknown"
     (row,) = timeliness("t", {"agency": "某某镇人民政府", "level": "township", "year": 2023,
@@ -150,11 +155,15 @@ def test_completeness_missing_tables():
 
 # template_mismatch -------------------------------------------------------------------------------------
 
-def test_cited_form_overrides_the_year():
+def test_a_cited_form_that_differs_from_the_tables_fails():
     doc = make_doc("本报告按照《国务院办公厅政府信息公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
                    "（国办公开办函〔2021〕30号）编制。")
     (row,) = template_mismatch("t", doc, {"year": 2020, "template": "2019"})
     assert row["holds"] == "false" and "cites the 2021 form" in row["detail"]
+    (row,) = template_mismatch("t", doc, {"year": 2022, "template": 2021.0})  # stored as a float by pandas
+    assert row["holds"] == "true"
+    (row,) = template_mismatch("t", doc, {"year": 2022, "template": "2019"})
+    assert row["holds"] == "false" and "should use the 2021 form" in row["detail"]
 
 
 def test_template_unknown_when_not_recognised_or_pre_2019():

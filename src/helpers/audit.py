@@ -265,6 +265,9 @@ def timeliness(rid: str, report: dict) -> list[dict]:
         deadline, who = date(year + 1, 3, 31), "a people's government (31 March)"
     else:
         deadline, who = date(year + 1, 1, 31), "a government department (31 January)"
+    if published < date(year + 1, 1, 1):
+        return [_row(rid, check, "all", "unknown", f"published {published}, before the year covered ({year}) "
+                                                   f"ended: the date or the year is wrong")]
     late = (published - deadline).days
     if late > 0:
         return [_row(rid, check, "all", "false", f"published {published}, {late} days after the {deadline} "
@@ -314,31 +317,34 @@ def completeness(rid: str, sections: dict[str, Section], report: dict, disclosur
 
 
 def template_mismatch(rid: str, doc: Doc, report: dict) -> list[dict]:
-    """The form the tables use vs the one the year (or a cited 国办公开办函) calls for.
+    """The form the tables use vs the one the year calls for, and vs the form the text cites.
 
-    The 2021 form (国办公开办函〔2021〕30号) applies to reports for 2021 onwards; 2019 and 2020 reports use
-    the 2019 form. A check of "template matches" holds when they agree.
+    Reports for 2019 and 2020 use the 2019 form; reports for 2021 onwards the 2021 form (国办公开办函〔2021〕30号).
+    A cited 国办公开办函〔2019/2021〕 that differs from the tables is a mismatch too.
     """
     check = "template_mismatch"
     used = template_of(report)
-    year = report.get("year")
-    year = int(year) if year and not (isinstance(year, float) and math.isnan(year)) else None
+    y = num(report.get("year"))
+    by_year = None if y is None or y < 2019 else ("2021" if y >= 2021 else "2019")
     cited = None
     for line in doc.norm:
         m = _CITED_FORM.search(line)
-        if m and m.group(1) in ("2019", "2021"):
+        if m and m.group(1) in TEMPLATE_LABELS:
             cited = m.group(1)
-    expected, why = (cited, f"the report cites the {cited} form") if cited else (
-        ("2021" if year >= 2021 else "2019", f"a {year} report") if year and year >= 2019 else (None, ""))
     if used not in TEMPLATE_LABELS:
         return [_row(rid, check, "all", "unknown", "the template of table 二 was not recognised")]
-    if expected is None:
-        return [_row(rid, check, "all", "unknown", f"tables use the {used} form; the year covered does not "
-                                                   f"imply a form")]
-    if used == expected:
-        return [_row(rid, check, "all", "true", f"{why}; tables use the {used} form ({TEMPLATE_LABELS[used]})")]
-    return [_row(rid, check, "all", "false", f"{why} should use the {expected} form ({TEMPLATE_LABELS[expected]}) "
-                                             f"but its tables use the {used} form ({TEMPLATE_LABELS[used]})")]
+    uses = f"its tables use the {used} form ({TEMPLATE_LABELS[used]})"
+    if by_year is None and cited is None:
+        return [_row(rid, check, "all", "unknown", f"{uses}; the year covered implies no form and none is cited")]
+    if by_year is not None and used != by_year:
+        note = f"; it cites the {cited} form" if cited else ""
+        return [_row(rid, check, "all", "false", f"a {int(y)} report should use the {by_year} form "
+                                                 f"({TEMPLATE_LABELS[by_year]}) but {uses}{note}")]
+    if cited is not None and cited != used:
+        return [_row(rid, check, "all", "false", f"the report cites the {cited} form (国办公开办函〔{cited}〕) "
+                                                 f"but {uses}")]
+    why = f"a {int(y)} report" if by_year else f"the report cites the {cited} form"
+    return [_row(rid, check, "all", "true", f"{why}; {uses}")]
 
 
 def audit_checks(doc: Doc, sections: dict[str, Section], report: dict, figures: list[dict],
