@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .codebook import codes
+
 # Bracketed filling instructions and inserted years: `本年(2023)制发件数`, `规章(设区的市…提供)`. Brackets of a
 # single character are row numbering, `(一)`, and stay.
 _BRACKETS = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{2,}[)\]】〕]")
@@ -192,8 +194,8 @@ def match_request_label(key: str) -> tuple[str, str | None]:
 
 # ---------------------------------------------------------------------------------------------------------
 # Section 四.
-PROCEEDINGS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-RESULTS = ("upheld", "corrected", "other", "pending", "total")
+PROCEEDINGS = tuple(codes("appeals", "proceeding"))  # reconsideration, litigation_direct, …_after_reconsideration
+RESULTS = tuple(codes("appeals", "result"))  # upheld, corrected, other, pending, total
 _PROCEEDING_LABELS = (
     ("litigation_direct", re.compile(r"未经复议|直接起诉|直接诉讼")),
     ("litigation_after_reconsideration", re.compile(r"复议后")),

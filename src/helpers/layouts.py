@@ -93,7 +93,6 @@ def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
 # ---------------------------------------------------------------------------------------------------------
 # Detection.
 _SPACE_VALUES = re.compile(r"(?:^|\s)[+-]?\d+(?:\.\d+)?(?:万元|万|元)?(?:\s+[+-]?\d+(?:\.\d+)?(?:万元|万|元)?)+\s*$")
-_PIPE_CELLS = re.compile(r"[^|\s]")
 
 
 def _inner_pipe_cells(line: str) -> int:

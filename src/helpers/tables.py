@@ -27,7 +27,6 @@ _ALL_ROWS = tuple(codes("requests", "row"))
 _OTHER_SPLIT = ("other_no_correction", "other_unpaid_fee", "other_other")
 ROWS_2021 = tuple(r for r in _ALL_ROWS if r != "other")
 ROWS_SINGLE_OTHER = tuple(r for r in _ALL_ROWS if r not in _OTHER_SPLIT)
-OUTCOME_ROWS = frozenset(_ALL_ROWS[_ALL_ROWS.index("granted"):_ALL_ROWS.index("handled_total")])
 _ITEM_ORDER = {c: i for i, c in enumerate(codes("disclosure", "item"))}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]?|\([一二三四五六七八九十\d]+\)|\d+[.、]?)$")
 _FIFTEEN = re.compile(r"^\s*(?:[+-]?\d+(?:\.\d+)?\s+){14}[+-]?\d+\s*$")
