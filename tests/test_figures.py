@@ -5,6 +5,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.figures import all_metrics, breakdowns, cn_number, extract_figures, numbers_in
 from helpers.model import Doc
@@ -218,3 +220,22 @@ def test_tab_indented_prose_is_read_but_table_rows_are_not():
 def test_nil_requests_in_other_words(text, quote):
     f = figs(text)["requests_received"]
     assert (f["value"], f["quote"]) == (0, quote)
+
+
+def test_yi_scale():
+    assert numbers_in("一亿余次") == [100000000]
+    assert numbers_in("1.2亿次") == [120000000]
+
+
+_ALPHABET = "主动公开信息政府网站微信公众号12345283热线受理申请件条篇项余约多千万亿百十一二两三，。、；（）%( )\t第年0123456789.,"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_any_text_gives_verbatim_quotes_and_never_raises(text):
+    rows, warnings, doc = run(text, year=2023)
+    for r in rows:
+        assert r["quote"] in doc.raw[r["line"] - 1]
+        assert r["qualifier"] in ("exact", "approx", "lower_bound")
+        if r["metric"] != "requests_received" or r["value"] != 0:
+            assert r["value"] in numbers_in(r["quote"])

@@ -95,10 +95,10 @@ def _token(m: re.Match[str], s: str) -> Token | None:
     if chinese is not None:
         if not unit or unit == "%":
             return None  # Chinese numerals count only with a unit (一是, 十四五 are not numbers)
-        n = cn_number(chinese + (m.group("wan") or ""))
+        n = cn_number(chinese)
         if n is None:
             return None
-        value = Decimal(n)
+        value = Decimal(n) * (100000000 if m.group("wan") == "亿" else 1)  # 万 is inside the numeral already
     else:
         value = Decimal(digits.replace(",", ""))
         if m.group("wan"):
