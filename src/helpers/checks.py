@@ -136,14 +136,23 @@ def _outcomes(get, rows: list[str], applicant: str) -> tuple[str, str]:
 def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> list[dict]:
     """Check rows for one report (requests/appeals rows as produced by :func:`helpers.tables.parse_tables`)."""
     out: list[dict] = []
-    req = {(r["row"], r["applicant"]): (r["value"], r["status"]) for r in requests}
-    rows = list(dict.fromkeys(r["row"] for r in requests))
     missing: Cell = (None, "missing")
+    col = {a: j for j, a in enumerate(APPLICANTS)}
+    matrix: dict[str, list[Cell]] = {}
+    for r in requests:
+        cells = matrix.get(r["row"])
+        if cells is None:
+            cells = matrix[r["row"]] = [missing] * len(APPLICANTS)
+        j = col.get(r["applicant"])
+        if j is not None:
+            cells[j] = (r["value"], r["status"])
+    rows = list(matrix)
+    absent = [missing] * len(APPLICANTS)
 
-    def get(row: str, applicant: str, _get=req.get) -> Cell:
-        return _get((row, applicant), missing)
+    def get(row: str, applicant: str) -> Cell:
+        return matrix.get(row, absent)[col[applicant]]
 
-    if not requests or all(st == "missing" for _, st in req.values()):
+    if not requests or all(st == "missing" for cells in matrix.values() for _, st in cells):
         for check in ("requests_balance", "requests_outcomes_sum", "requests_applicant_sum"):
             out.append(_row(report_id, check, "all", "unknown", "cannot check: requests table not found"))
     else:
@@ -151,7 +160,7 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
         out += _summary(report_id, "requests_balance", results, "applicant columns")
         results = [(a, *_outcomes(get, rows, a)) for a in APPLICANTS]
         out += _summary(report_id, "requests_outcomes_sum", results, "applicant columns")
-        results = [(r, *_sum_case([(a, get(r, a)) for a in ORGS], ("total", get(r, "total")))) for r in rows]
+        results = [(r, *_sum_case(list(zip(ORGS, matrix[r][:-1])), ("total", matrix[r][-1]))) for r in rows]
         out += _summary(report_id, "requests_applicant_sum", results, "rows")
 
     app = {(r["proceeding"], r["result"]): (r["value"], r["status"]) for r in appeals}
