@@ -91,13 +91,14 @@ show_table(unknown[["report", "check", "scope", "detail"]], caption="无法判�
 # %% [markdown]
 # ## 按时发布了吗
 #
-# 《政府信息公开条例》第五十条要求每年 1 月 31 日前公布上一年度的年度报告。这里只比较报告上印出的日期；
+# 《政府信息公开条例》第四十九条要求政府部门每年 1 月 31 日前、县级以上人民政府每年 3 月 31 日前公布上一年度的年度报告。
+# 这里比较报告上印出的日期（审计检查 `timeliness`）；
 # 没有印日期的报告无法判断。
 
 # %%
 timely = charts.timeliness(t)
 verdicts = timely["verdict"].value_counts()
-say("{n} 份年报中：按时 {ok} 份，晚于截止日 {late} 份，未印发布日期 {none} 份。",
+say("{n} 份年报中：按时 {ok} 份，晚于截止日 {late} 份，未印发布日期 {none} 份，其余无法判断。",
     n=len(timely), ok=verdicts.get("按时", 0), late=verdicts.get("晚于截止日", 0), none=verdicts.get("未印发布日期", 0))
 show_table(timely, caption="发布日期与法定截止日")
 

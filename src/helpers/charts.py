@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -148,10 +149,22 @@ def data_check_results(tables) -> pd.DataFrame:
 
 
 def _check_label(code: str) -> str:
+    """Chinese name of a check: the codebook's table checks, else the audit's (data/checks_extra.csv)."""
     try:
         return codebook.label("check", "check", code)
     except KeyError:
-        return code
+        return _extra_check_labels().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def _extra_check_labels() -> dict[str, str]:
+    import csv
+
+    path = codebook.DATA_FILES / "checks_extra.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["check"]: r["zh"] for r in csv.DictReader(f)}
 
 
 def data_request_cell_status(tables) -> pd.DataFrame:
@@ -504,10 +517,11 @@ def draw_requests_by_applicant(data, tables):
 
 def draw_appeals_results(data, tables):
     total = data["cases"].sum()
-    fig, _ = grouped_barh(data, "proceeding_zh", "result", "cases", order=codebook.codes("appeals", "result"),
-                          names={c: codebook.label("appeals", "result", c) for c in codebook.codes("appeals",
-                                                                                                  "result")},
-                          xlabel="案件数（件）", title=f"行政复议和诉讼合计 {_fmt(total)} 件（按结果）")
+    results = codebook.codes("appeals", "result")
+    fig, _ = stacked_barh(data, "proceeding_zh", "result", "cases", order=results,
+                          names={c: codebook.label("appeals", "result", c) for c in results},
+                          colors=[plotting.PALETTE[3], plotting.PALETTE[1], plotting.PALETTE[2], plotting.FLAG_COLOR],
+                          xlabel="案件数（件）", title=f"行政复议和行政诉讼合计 {_fmt(total)} 件（按结果）")
     return fig
 
 
@@ -660,7 +674,7 @@ def request_rates(tables) -> pd.DataFrame:
     out = reports[["report_id"]].copy()
     out.insert(1, "report", out["report_id"].map(report_labels(reports)))
     for k, s in rows.items():
-        out[k] = out["report_id"].map(s)
+        out[k] = pd.to_numeric(out["report_id"].map(s), errors="coerce").astype("float64")
     share = out["granted"] / out["handled_total"]
     out["granted_share"] = share.where(out["handled_total"] > 0).round(3)
     out["flag"] = np.select([out["handled_total"].isna(), out["handled_total"] == 0,
@@ -670,15 +684,21 @@ def request_rates(tables) -> pd.DataFrame:
 
 
 def timeliness(tables) -> pd.DataFrame:
-    """Per report: the printed publication date against the legal deadline (31 January of the next year)."""
+    """Per report: the printed publication date and the audit's verdict on the legal deadline.
+
+    The rule (31 January for departments, 31 March for governments; 条例第四十九条) lives in the audit
+    check ``timeliness``; this only lays its verdict next to the date.
+    """
     reports = corpus(tables)
-    out = reports[["report_id", "year", "published"]].copy()
+    out = reports[["report_id", "year", "level", "published"]].copy()
     out.insert(1, "report", out["report_id"].map(report_labels(reports)))
-    deadline = out["year"].map(lambda y: "" if pd.isna(y) else f"{int(y) + 1}-01-31")
-    out["deadline"] = deadline
-    out["verdict"] = np.select(
-        [out["published"] == "", deadline == "", out["published"] > deadline],
-        ["未印发布日期", "年度不明", "晚于截止日"], "按时")
+    c = frame(tables, "checks")
+    c = c[(c["check"] == "timeliness")].drop_duplicates("report_id").set_index("report_id")
+    out["holds"] = out["report_id"].map(c["holds"]).fillna("")
+    out["detail"] = out["report_id"].map(c["detail"]).fillna("")
+    out["verdict"] = out["holds"].map({"true": "按时", "false": "晚于截止日", "unknown": "无法判断"}) \
+        .fillna("未检查")
+    out.loc[(out["published"] == "") & (out["holds"] != "false"), "verdict"] = "未印发布日期"
     return out.reset_index(drop=True)
 
 

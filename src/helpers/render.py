@@ -58,9 +58,20 @@ def show_table(df, caption: str | None = None, max_rows: int = 500) -> None:
             return
         except Exception:  # noqa: BLE001 - fall back to the static table
             pass
+    df = _whole_numbers(df)
     more = f'<p class="helpers-caption">仅显示前 {max_rows} 行，共 {len(df)} 行。</p>' if len(df) > max_rows else ""
     table = df.head(max_rows).to_html(index=False, escape=True, na_rep="—", border=0)
     display(HTML(f'<div class="helpers-table">{table}</div>{more}'))
+
+
+def _whole_numbers(df):
+    """Float columns holding only whole numbers print as integers (4, not 4.0); blanks stay blank."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype.kind == "f" and col.notna().any() and (col.dropna() % 1 == 0).all():
+            out[c] = col.astype("Int64")
+    return out
 
 
 def say(template: str, **values) -> None:
@@ -138,7 +149,7 @@ def execute(nb, cwd: Path, *, name: str, figures: Path, timeout: int = 600) -> l
                                 allow_errors=False, resources={"metadata": {"path": str(cwd)}})
         client.execute()
     except CellExecutionError as e:
-        problems.append(f"cell raised: {str(e).strip().splitlines()[-1][:300]}")
+        problems.append(f"cell raised: {_plain(str(e)).strip().splitlines()[-1][:300]}")
     except Exception as e:  # noqa: BLE001 - a dead kernel or timeout is a failed page too
         problems.append(f"execution failed: {type(e).__name__}: {e}")
     finally:
@@ -150,13 +161,17 @@ def execute(nb, cwd: Path, *, name: str, figures: Path, timeout: int = 600) -> l
     return problems + output_problems(nb)
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 def output_problems(nb) -> list[str]:
     """Error outputs and stderr lines that mean a broken page (missing glyphs render as boxes)."""
     found = []
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                found.append(f"cell {i}: {out.get('ename')}: {out.get('evalue', '')[:200]}")
+                found.append(f"cell {i}: {out.get('ename')}: {_plain(out.get('evalue', ''))[:200]}")
             text = out.get("text", "") if out.get("output_type") == "stream" else ""
             text += json.dumps(out.get("data", {}), ensure_ascii=False) if "data" in out else ""
             for marker in BAD_OUTPUT:
