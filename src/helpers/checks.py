@@ -110,10 +110,9 @@ def _balance(get, applicant: str) -> tuple[str, str]:
                      f"handled_total+carried_forward = {_num(c)}+{_num(d)} = {_num(c + d)}")
 
 
-def _outcomes(get, rows: list[str], applicant: str) -> tuple[str, str]:
-    outcome = [r for r in rows if r in OUTCOME_ROWS]
-    cells = [(r, get(r, applicant)) for r in outcome]
-    total = get("handled_total", applicant)
+def _outcomes(cells: list[tuple[str, Cell]], total: Cell) -> tuple[str, str]:
+    """(七) against the sum of the outcome rows, for one applicant column (``cells``: (row, cell) pairs)."""
+    outcome = cells
     bad = [(r, st) for r, (_, st) in cells if st != "printed"]
     total_bad = total[1] != "printed"
     if bad or total_bad:
@@ -158,7 +157,10 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
     else:
         results = [(a, *_balance(get, a)) for a in APPLICANTS]
         out += _summary(report_id, "requests_balance", results, "applicant columns")
-        results = [(a, *_outcomes(get, rows, a)) for a in APPLICANTS]
+        outcome_rows = [r for r in rows if r in OUTCOME_ROWS]
+        handled = matrix.get("handled_total", absent)
+        results = [(a, *_outcomes([(r, matrix[r][j]) for r in outcome_rows], handled[j]))
+                   for j, a in enumerate(APPLICANTS)]
         out += _summary(report_id, "requests_outcomes_sum", results, "applicant columns")
         results = [(r, *_sum_case(list(zip(ORGS, matrix[r][:-1])), ("total", matrix[r][-1]))) for r in rows]
         out += _summary(report_id, "requests_applicant_sum", results, "rows")
