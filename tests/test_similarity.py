@@ -73,13 +73,42 @@ def test_shared_boilerplate_alone_is_not_recycling():
     assert out.empty
 
 
-def test_pairs_found_through_rare_ngrams_in_a_larger_corpus():
-    # with 20+ reports only n-grams held by at most half of them generate candidates; copying still shows
+def test_minhash_path_finds_copies_in_a_larger_corpus():
     rng = random.Random(3)
-    texts = {f"r{k:02d}": "政府信息公开工作" + synthetic_section(rng, 6) for k in range(30)}
-    texts["copy"] = texts["r07"]
-    pairs = {(a, b): s for a, b, s in cosine_pairs(texts, min_similarity=0.5)}
-    assert set(pairs) == {("copy", "r07")}
+    texts = {f"r{k:02d}": "政府信息公开工作" + synthetic_section(rng, 6) for k in range(40)}
+    texts["copy"] = texts["r07"].replace("第", "第1")  # digits are ignored: still a copy
+    texts["edit"] = texts["r11"][:60] + synthetic_section(rng, 1) + texts["r11"][60:]
+    exact = {(a, b) for a, b, _ in cosine_pairs(texts, min_similarity=0.5, exact_below=1000)}
+    approx = {(a, b) for a, b, _ in cosine_pairs(texts, min_similarity=0.5, exact_below=10)}
+    assert exact == approx == {("copy", "r07"), ("edit", "r11")}
+
+
+def test_a_template_shared_by_many_reports_stays_bounded():
+    rng = random.Random(8)
+    template = synthetic_section(rng, 8)
+    texts = {f"t{k:03d}": template for k in range(300)}
+    texts.update({f"u{k:02d}": synthetic_section(rng, 8) for k in range(20)})
+    pairs = cosine_pairs(texts, min_similarity=0.5, per_report=3, exact_below=50)
+    assert pairs and all(s == pytest.approx(1.0) for _, _, s in pairs)
+    in_pairs = [x for a, b, _ in pairs for x in (a, b)]
+    assert set(in_pairs) == {f"t{k:03d}" for k in range(300)}  # every copy is shown…
+    assert len(pairs) <= 300 * 3  # …but not all 44,850 pairs
+    assert not any(x.startswith("u") for x in in_pairs)
+
+
+def test_per_report_keeps_each_reports_own_best_partners():
+    rng = random.Random(4)
+    base = synthetic_section(rng, 6)
+    texts = {"a": base, "b": base, "c": base[:40] + synthetic_section(rng, 3), "d": base[:70] + "整改落实到位",
+             "e": synthetic_section(rng, 6)}
+    full = cosine_pairs(texts, min_similarity=0.05, per_report=None)
+    capped = cosine_pairs(texts, min_similarity=0.05, per_report=1)
+    for x in texts:
+        mine = [p for p in full if x in p[:2]]
+        if mine:
+            assert mine[0] in capped  # the best partner of every report survives the cap
+    assert len(capped) <= len(texts) and len(capped) < len(full)
+    assert [s for _, _, s in capped] == sorted((s for _, _, s in capped), reverse=True)
 
 
 def test_longest_shared_and_empty_input():
