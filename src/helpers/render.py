@@ -220,7 +220,7 @@ def font_css(chars: set[str]) -> str:
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    font = TTFont(str(plotting.FONT_FILE))
+    font = TTFont(str(plotting.FONT_FILE), recalcTimestamp=False)  # no save time: reproducible bytes
     sub = subset.Subsetter(options)
     sub.populate(unicodes=sorted(ord(c) for c in chars))
     sub.subset(font)
