@@ -66,11 +66,22 @@ def _tree_rss(proc) -> int:
     return total
 
 
+CODE = [ROOT / "src"]  # replaced by a snapshot in main(), so edits made during a run do not count
+
+
+def snapshot_code(tmp: Path) -> Path:
+    """Copy the package as it is now: the per-file cache key hashes the code, and a working tree that
+    changes during the run would turn the incremental rebuild into a full one."""
+    dest = tmp / "code"
+    shutil.copytree(ROOT / "src" / "helpers", dest / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
 def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
     """(wall seconds, peak bytes of the process tree, summary line) of one CLI build."""
     cmd = [sys.executable, "-m", "helpers", "build", str(raw), "--out", str(out), "--jobs", str(jobs),
            "--quiet", *extra]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(CODE[0]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0]
@@ -118,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temp folders")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    code_tmp = Path(tempfile.mkdtemp(prefix="helpers-bench-code-"))
+    CODE[0] = snapshot_code(code_tmp)
     extra = () if args.corpus_stage else ("--no-corpus",)
     print(f"machine: {machine()}")
     print(f"synthetic corpora generated from the seeds in {tempfile.gettempdir()}; jobs={args.jobs}; "
@@ -150,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{n}] kept {tmp}")
             else:
                 shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(code_tmp, ignore_errors=True)
     print()
     print(header)
     print("\n".join(rows))
