@@ -237,3 +237,19 @@ def test_data_dictionary_reads_extra_description_files(tmp_path):
         encoding="utf-8")
     text = render_dictionary(tmp_path)
     assert "`ferry_trips`" in text and "Ferry trips" in text
+
+
+def test_output_folder_inside_the_raw_folder_is_not_read(make_raw, seed_texts):
+    name = "000_30474365e08353b8.txt"
+    raw = make_raw({name: seed_texts[name]})
+    build(raw, raw / "out", jobs=1, cache_dir=False, quiet=True)
+    s = build(raw, raw / "out", jobs=1, cache_dir=False, quiet=True)
+    assert s.n_files == 1 and [rid for rid, _ in list_files(raw, exclude=raw / "out")] == [name]
+
+
+def test_huge_file_is_refused_without_reading_it(make_raw, monkeypatch, tmp_path):
+    raw = make_raw({"big.txt": b"x" * 2000})
+    monkeypatch.setattr(build_mod, "MAX_BYTES", 1000)
+    build(raw, tmp_path / "out", jobs=1, cache_dir=False, quiet=True)
+    err = helpers.read_processed(tmp_path / "out").load_errors.set_index("file").loc["big.txt"]
+    assert err["stage"] == "read" and "too large" in err["detail"]

@@ -27,18 +27,22 @@ from .store import SCHEMA, TABLES, Tables, read_processed
 PER_FILE_TABLES = tuple(t for t in TABLES if t not in ("reports", "load_errors", "similar_problems"))
 _SKIP_NAMES = ("manifest.csv",)
 SHARD_SIZE = 1000
+MAX_BYTES = 32 * 2 ** 20  # a report is tens of kB; anything this large is not one (and would eat memory)
 
 
 # ---------------------------------------------------------------------------------------------- files
-def list_files(raw_dir: Path | str) -> list[tuple[str, Path]]:
+def list_files(raw_dir: Path | str, exclude: Path | str | None = None) -> list[tuple[str, Path]]:
     """(report_id, path) for every report file under ``raw_dir``, sorted by report_id.
 
-    Skips hidden files and folders and the folder's own MANIFEST.csv / README*.
+    Skips hidden files and folders, the folder's own MANIFEST.csv / README*, and ``exclude`` (the output
+    folder, when someone builds into a folder inside the raw one).
     """
     raw_dir = Path(raw_dir)
+    skip = Path(exclude).resolve() if exclude is not None else None
     out = []
     for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (skip is None or (Path(root) / d).resolve() != skip))
         for name in files:
             low = name.lower()
             if name.startswith(".") or low in _SKIP_NAMES or low.startswith("readme"):
@@ -266,6 +270,11 @@ def _scan(files: list[tuple[str, Path]], cache: ParseCache | None, force: bool) 
     seen: dict[str, str] = {}
     for rid, path in files:
         try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                yield _Entry(rid, path, "", "unreadable",
+                             error=f"too large for a report ({size / 2**20:.0f} MB > {MAX_BYTES / 2**20:.0f} MB)")
+                continue
             data = path.read_bytes()
         except OSError as e:
             yield _Entry(rid, path, "", "unreadable", error=f"{type(e).__name__}: {e}")
@@ -345,7 +354,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
     if cache_dir is not False:
         cache = ParseCache(Path(cache_dir) if cache_dir else out_dir / ".cache" / "parse", fingerprint)
 
-    files = list_files(raw_dir)
+    files = list_files(raw_dir, exclude=out_dir)
     entries = list(_scan(files, cache, force))
     summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
     n_new = sum(e.kind == "new" for e in entries)
