@@ -137,20 +137,32 @@ def _user_words() -> frozenset[str]:
     return frozenset(w for w, _, _ in user_terms())
 
 
+_KEPT: dict[str, tuple[str, ...]] = {}  # raw jieba token → what it counts as; tokens repeat, so filter once
+_KEPT_MAX = 500_000
+
+
+def _kept(tok: str) -> tuple[str, ...]:
+    if tok in signals():
+        return (tok,)
+    if len(tok) < 2 or tok in stopwords():
+        return ()
+    if len(tok) >= 3 and _signal_inside().search(tok):
+        return tuple(t for t in _split_signal(tok) if keep(t))
+    return (tok,) if keep(tok) else ()
+
+
 def tokenize(text: str, hmm: bool = True) -> list[str]:
     """Normalised (full-width → ASCII, traditional → simplified) text → kept tokens, in order."""
     norm = "\n".join(normalize_lines(text.split("\n")))
-    sig, stop = signals(), stopwords()
-    out = []
+    if len(_KEPT) > _KEPT_MAX:
+        _KEPT.clear()
+    out: list[str] = []
     for tok in tokenizer().cut(norm, HMM=hmm):
-        if tok in sig:
-            out.append(tok)
-        elif tok in stop or len(tok) < 2:
-            continue
-        elif len(tok) >= 3 and _signal_inside().search(tok):
-            out.extend(t for t in _split_signal(tok) if keep(t))
-        elif keep(tok):
-            out.append(tok)
+        kept = _KEPT.get(tok)
+        if kept is None:
+            kept = _KEPT[tok] = _kept(tok)
+        if kept:
+            out.extend(kept)
     return out
 
 
