@@ -158,10 +158,12 @@ def test_merged_part_starts_problems_at_its_marker():
     # the standard 四 line is also present; drop it so the merged part is the fourth part
     lines = [ln for ln in lines if not ln.startswith("四、政府信息公开行政复议")]
     doc = doc_from_lines(lines)
-    span = locate_problems(doc, {})
-    parts = {p.part: p.text for p in span.parts}
-    assert parts["problems"] == "存在的主要问题：政策解读形式比较单一。"
-    assert parts["improvements"].startswith("下一步")
+    for sections in ({}, split_sections(doc.norm, doc.raw)):
+        span = locate_problems(doc, sections)
+        assert span.heading == "四、主要措施、存在的主要问题及下一步工作打算"
+        parts = {p.part: p.text for p in span.parts}
+        assert parts["problems"] == "存在的主要问题：政策解读形式比较单一。"
+        assert parts["improvements"].startswith("下一步")
 
 
 def test_no_heading_prose_before_attachment():
@@ -198,3 +200,13 @@ def test_no_heading_plans_stop_at_the_next_part_without_blank_lines():
     parts = {r["part"]: r for r in extract_problems(doc, {})[0]}
     assert parts["problems"]["line_start"] == 3
     assert (parts["improvements"]["line_start"], parts["improvements"]["line_end"]) == (4, 4)
+
+
+def test_label_without_heading_opens_the_part():
+    lines = report(None, ["存在的主要问题：一是人员不足。", "", "改进措施：充实人员。"])
+    doc = doc_from_lines(lines)
+    for sections in ({}, split_sections(doc.norm, doc.raw)):
+        span = locate_problems(doc, sections)
+        assert span.how == "label" and span.heading == "" and span.heading_line is None
+        assert {p.part: p.text for p in span.parts} == {"problems": "存在的主要问题：一是人员不足。",
+                                                        "improvements": "改进措施：充实人员。"}

@@ -71,6 +71,7 @@ _PLANS_START = re.compile(
     r"|\d{4}年(?:度)?[,，]?[^。;;]{0,12}?(?:将|计划|拟)"
     r"|针对(?:上述|以上|这些|存在的|前述))"
 )
+_LABEL = re.compile(r"^(?:存在的?(?:主要)?(?:问题|不足)|主要问题|问题(?:和|与|及)不足)[:：]")
 _ATTACHMENT = re.compile(r"^附件[:：\d一二三]?|^附表")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -88,7 +89,7 @@ class Part:
 
 @dataclass(slots=True)
 class ProblemsSpan:
-    """Where section 五 is and how it was found (``how``: section, heading, subheads, prose, plans)."""
+    """Where section 五 is and how it was found (``how``: section, heading, subheads, label, prose, plans)."""
 
     how: str
     heading: str  # heading as printed (raw, stripped); "" when there is none
@@ -156,12 +157,17 @@ def _find_heading(doc: Doc) -> tuple[int, str] | None:
         s = squeeze(line)
         if len(s) <= _MAX_HEADING and re.match(r"^\([一二三四1-4]\)(?:存在的?(?:主要)?问题|主要问题)", s):
             return i, "subheads"
+    # no heading at all, but a label opens the problems text: 存在的主要问题：一是…
+    for i, line in enumerate(doc.norm, start=1):
+        if _LABEL.match(squeeze(line)):
+            return i, "label"
     return None
 
 
 def _section_end(doc: Doc, sections: dict[str, Section], after: int) -> int:
     """The line before the next numbered part heading (or the end of the file)."""
-    later = [s.heading_line for s in sections.values() if s.heading_line and s.heading_line > after]
+    later = [s.heading_line for k, s in sections.items()
+             if k != "problems" and s.heading_line and s.heading_line > after]
     for n in range(after + 1, len(doc.norm) + 1):  # also a later part heading the splitter did not report
         hk = heading_key(doc.norm[n - 1])
         if hk and hk[0] != "problems" and hk[1] is not None:
@@ -330,29 +336,38 @@ def _plans_span(doc: Doc, sections: dict[str, Section], heading_line: int) -> Pr
 def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | None:
     """Find section 五 and split it; None (with nothing guessed) when no sign of it is found."""
     sec = sections.get("problems")
+    heading_line: int | None = None
     if sec is not None and sec.heading_line:
-        heading_line, how = sec.heading_line, "section"
-        end = sec.end
+        heading_line, how, end = sec.heading_line, "section", sec.end
+        s = squeeze(doc.norm[heading_line - 1])
+        if not (is_problems_heading(doc.norm[heading_line - 1]) or _PLANS_HEADING.match(s)):
+            # the splitter took a label (存在的主要问题：…) for the heading: a real heading before it
+            # (e.g. a merged part) wins; otherwise the part starts on that line
+            found = _find_heading(doc)
+            if found and found[0] < heading_line:
+                heading_line, how = found
+                end = _section_end(doc, sections, heading_line)
+            else:
+                how = "label"
     else:
         found = _find_heading(doc)
         if found:
             heading_line, how = found
             end = _section_end(doc, sections, heading_line)
-        else:
-            heading_line = None
     if heading_line is not None:
         heading_raw = doc.raw[heading_line - 1].strip()
         s = squeeze(doc.norm[heading_line - 1])
         if _PLANS_HEADING.match(s) and not _HEADING.match(s):
             return _plans_span(doc, sections, heading_line)
         merged = bool(_MERGED_HEADING.match(s)) and not _HEADING.match(s)
-        tail = None if how == "subheads" else _heading_tail(doc, heading_line)
-        start = heading_line if how == "subheads" or tail is not None else heading_line + 1
+        unheaded = how in ("subheads", "label")  # the line found opens the text; there is no heading
+        tail = None if unheaded else _heading_tail(doc, heading_line)
+        start = heading_line if unheaded or tail is not None else heading_line + 1
         if tail is not None:
             heading_raw = doc.raw[heading_line - 1][:tail].strip().rstrip(":：。. ")
         end = _trim_end(doc, start, end)
-        span = ProblemsSpan(how=how, heading="" if how == "subheads" else heading_raw,
-                            heading_line=None if how == "subheads" else heading_line, start=start, end=end)
+        span = ProblemsSpan(how=how, heading="" if unheaded else heading_raw,
+                            heading_line=None if unheaded else heading_line, start=start, end=end)
         span.parts, span.warnings = _split(doc, start, end, merged,
                                            head=(heading_line, tail) if tail is not None else None)
         return span
