@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # pandas is imported lazily: parse workers only need count_to
     import pandas as pd
 
 TEXT_DATA = DATA_FILES / "text"
-PARTS = ("problems", "improvements")
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"^[A-Za-z]{2,}$")
