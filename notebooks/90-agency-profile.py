@@ -43,7 +43,7 @@ if mine.empty:
     say("语料中没有机关“{agency}”的年报。", agency=agency)
 else:
     years = "、".join(str(int(y)) for y in mine["year"].dropna())
-    say("**{agency}**：语料中有 {n} 份年报（{years}），表格版本 {tpl}。", agency=agency, n=len(mine),
+    say("## {agency}\n\n语料中有 {n} 份年报（{years}），表格版本 {tpl}。", agency=agency, n=len(mine),
         years=years or "年度不明", tpl="、".join(sorted(set(mine["template"]) - {""})) or "未识别")
 show_table(mine[["report_id", "year", "template", "published", "status", "n_warnings", "title"]],
            caption="该机关的年报")
@@ -56,7 +56,7 @@ req = charts.show("profile-requests", t, agency=agency)
 
 # %%
 rates = charts.request_rates(t)
-show_table(rates[rates["report_id"].isin(ids)], caption="申请数与予以公开占比（样本小的比例仅供参考）")
+show_table(rates[rates["report_id"].isin(ids)].drop(columns="report_id"), caption="申请数与予以公开占比（样本小的比例仅供参考）")
 
 # %% [markdown]
 # ## 执法决定

@@ -476,11 +476,18 @@ def draw_request_cell_status(data, tables):
     return fig
 
 
+def _wide_spread(values: pd.Series) -> bool:
+    """True when the largest value dwarfs the typical one, so a linear axis would hide most bars."""
+    positive = values[values > 0]
+    return len(positive) > 1 and positive.max() > 50 * positive.median()
+
+
 def draw_enforcement_decisions(data, tables):
     top = data.loc[data["decisions"].idxmax()]
+    log = _wide_spread(data["decisions"])
     fig, _ = grouped_barh(data, "report", "item", "decisions", order=ENFORCEMENT_ITEMS,
                           names={c: codebook.label("disclosure", "item", c) for c in ENFORCEMENT_ITEMS},
-                          xlabel="本年处理决定数量（件）",
+                          xlabel="本年处理决定数量（件）" + ("，对数刻度" if log else ""), log=log,
                           title=f"{top['report']} 的{top['item_zh']}决定最多：{top['decisions']:,.0f} 件")
     return fig
 
