@@ -25,6 +25,13 @@ def corpus(tmp_path_factory):
     return root
 
 
+@pytest.fixture(autouse=True)
+def fixed_code(monkeypatch):
+    """Pin the code fingerprint: the working tree may change under a running test, which would
+    (correctly) invalidate the cache and make the cache tests flaky."""
+    monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "pinned")
+
+
 def _equal(a: helpers.Tables, b: helpers.Tables) -> None:
     for t in store.TABLES:
         pd.testing.assert_frame_equal(a[t], b[t], obj=t)

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -363,23 +363,37 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
               f"{jobs} job(s)", file=sys.stderr)
 
+    bar = _progress(len(entries), quiet)
+    write_outcomes(_outcomes(entries, cache, fingerprint, jobs), out_dir, summary, csv=csv, corpus=corpus,
+                   shard_size=shard_size, on_file=bar.update if bar is not None else None)
+    if bar is not None:
+        bar.close()
+    if cache is not None:
+        cache.prune()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def write_outcomes(items: Iterable[tuple[_Entry, Outcome | None]], out_dir: Path | str,
+                   summary: BuildSummary | None = None, *, csv: bool = True, corpus: bool = True,
+                   shard_size: int = SHARD_SIZE, on_file=None) -> BuildSummary:
+    """Stream per-file outcomes (in report_id order) into every table, then the corpus stage, atomically."""
+    out_dir = Path(out_dir)
+    summary = summary if summary is not None else BuildSummary(out_dir=out_dir)
     stage = store.stage_dir(out_dir)
     try:
         writers = {t: store.TableWriter(t, stage, csv=csv, partition=t not in ("load_errors",))
                    for t in TABLES if t != "similar_problems"}
         years: dict[str, str] = {}
         shard = _Shard()
-        bar = _progress(len(entries), quiet)
-        for e, outcome in _outcomes(entries, cache, fingerprint, jobs):
+        for e, outcome in items:
             _add(shard, e, outcome, years, summary)
             shard.n_files += 1
             if shard.n_files >= shard_size:
                 shard.flush(writers)
-            if bar is not None:
-                bar.update(1)
+            if on_file is not None:
+                on_file(1)
         shard.flush(writers)
-        if bar is not None:
-            bar.close()
         for w in writers.values():
             w.close()
         _corpus_stage(stage, years, csv, corpus)
@@ -389,10 +403,29 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         store.commit(stage, out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    if cache is not None:
-        cache.prune()
-    summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def write_results(results: Iterable[tuple[str, str, Outcome]], out_dir: Path | str, **kw) -> BuildSummary:
+    """Write (report_id, sha256, Outcome) triples computed elsewhere (e.g. on a Dask cluster) as tables.
+
+    Identical bytes (same sha256) are kept once, the first in report_id order; later ones become
+    dedupe load errors, exactly as in :func:`build`.
+    """
+    ordered = sorted(results, key=lambda r: r[0])
+    seen: dict[str, str] = {}
+
+    def items():
+        for rid, sha, outcome in ordered:
+            if sha and sha in seen:
+                yield _Entry(rid, Path(rid), sha, "duplicate", original=seen[sha]), None
+                continue
+            if sha:
+                seen[sha] = rid
+            yield _Entry(rid, Path(rid), sha, "new"), outcome
+
+    summary = BuildSummary(out_dir=Path(out_dir), n_files=len(ordered))
+    return write_outcomes(items(), out_dir, summary, **kw)
 
 
 def _add(shard: _Shard, e: _Entry, outcome: Outcome | None, years: dict[str, str], summary: BuildSummary) -> None:
@@ -518,4 +551,5 @@ def load_reports(raw_dir: Path | str | None = None, *, jobs: int | None = 1,
         return read_processed(tmp)
 
 
-__all__ = ["build", "load_reports", "read_processed", "Tables", "BuildSummary", "list_files", "parse_file"]
+__all__ = ["build", "load_reports", "read_processed", "Tables", "BuildSummary", "list_files", "parse_file",
+           "write_results", "write_outcomes"]
