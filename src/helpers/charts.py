@@ -332,7 +332,7 @@ def _fig(n_bars: int, width: float = 8.0):
 def _fmt(v, mark: str = "") -> str:
     if pd.isna(v):
         return "无法读取"
-    return (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}") + mark
+    return (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4f}".rstrip("0").rstrip(".")) + mark
 
 
 def _axis_style(ax, values: pd.Series) -> None:

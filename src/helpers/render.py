@@ -67,6 +67,7 @@ def show_table(df, caption: str | None = None, max_rows: int = 500) -> None:
 def _whole_numbers(df):
     """Float columns holding only whole numbers print as integers (4, not 4.0); blanks stay blank."""
     out = df.copy()
+    out.columns.name = None  # a pivot's column-axis name would print as a stray header cell
     for c in out.columns:
         col = out[c]
         if col.dtype.kind == "f" and col.notna().any() and (col.dropna() % 1 == 0).all():
