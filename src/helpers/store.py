@@ -118,9 +118,9 @@ class TableWriter:
                                         write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
         self.partition = partition
         self.n_rows = 0
-        self._part = 0
+        self._parts: dict[str, object] = {}  # year → ParquetWriter, open for the whole build
 
-    def write(self, tbl: pa.Table, years: list[str] | None = None) -> None:
+    def write(self, tbl: pa.Table, years: list[str] | pa.Array | None = None) -> None:
         """Append rows; ``years`` (one key per row) also writes them to ``parquet/<table>/year=…/``."""
         if tbl.num_rows == 0:
             return
@@ -131,24 +131,30 @@ class TableWriter:
             self._write_partitions(tbl, years)
         self.n_rows += tbl.num_rows
 
-    def _write_partitions(self, tbl: pa.Table, years: list[str] | None) -> None:
+    def _write_partitions(self, tbl: pa.Table, years) -> None:
+        """One file per year (row groups appended shard by shard), so a corpus of any size gives few files."""
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        keys = years if years is not None else ["unknown"] * tbl.num_rows
-        key_arr = pa.array(keys, type=pa.string())
+        keys = pa.array(years if years is not None else ["unknown"] * tbl.num_rows, type=pa.string())
         data = tbl.drop_columns(["year"]) if "year" in tbl.column_names else tbl
-        for key in sorted(set(keys)):
-            part = data.filter(pc.equal(key_arr, key))
-            folder = self.stage_dir / "parquet" / self.table / f"year={key}"
-            folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(part, folder / f"part-{self._part:05d}.parquet", compression="zstd")
-        self._part += 1
+        uniq = pc.unique(keys).to_pylist()
+        for key in sorted(uniq):
+            part = data if len(uniq) == 1 else data.filter(pc.equal(keys, key))
+            w = self._parts.get(key)
+            if w is None:
+                folder = self.stage_dir / "parquet" / self.table / f"year={key}"
+                folder.mkdir(parents=True, exist_ok=True)
+                w = self._parts[key] = pq.ParquetWriter(folder / "part-0.parquet", data.schema, compression="zstd")
+            w.write_table(part)
 
     def close(self) -> None:
         self._pq.close()
         if self._csv is not None:
             self._csv.close()
+        for w in self._parts.values():
+            w.close()
+        self._parts.clear()
 
 
 def stage_dir(out_dir: Path) -> Path:
