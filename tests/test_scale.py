@@ -112,3 +112,24 @@ def test_shard_size_does_not_change_the_output(corpus, tmp_path):
     build(corpus, tmp_path / "a", jobs=1, cache_dir=False, quiet=True, shard_size=3)
     build(corpus, tmp_path / "b", jobs=1, cache_dir=False, quiet=True, shard_size=1000)
     _equal(helpers.read_processed(tmp_path / "a"), helpers.read_processed(tmp_path / "b"))
+
+
+def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    out = tmp_path / "out"
+    build(raw, out, jobs=1, quiet=True, shard_size=4)
+    bounds = build_mod.shard_bounds(sorted(build_mod._scan(build_mod.list_files(raw), None, True),
+                                           key=lambda e: e.report_id), 4)
+    assert len(bounds) > 3
+    assembled = []
+    real = build_mod._assemble
+    monkeypatch.setattr(build_mod, "_assemble", lambda items: assembled.append(1) or real(items))
+    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)
+    build(raw, out, jobs=1, quiet=True, shard_size=4)
+    assert 1 <= len(assembled) <= 2  # the new file's shard (split in two if its id ends a shard)
+    fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True, shard_size=4)
+    assert fresh.n_parsed == N + 1
+    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))

@@ -161,12 +161,37 @@ class ParseCache:
             pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
-    def prune(self) -> None:
-        """Drop results cached by other versions of the parser."""
+    def _shard_path(self, key: str) -> Path:
+        return self.dir / "shards" / f"{key}.pkl"
+
+    def get_shard(self, key: str):
+        try:
+            with open(self._shard_path(key), "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+
+    def has_shard(self, key: str) -> bool:
+        return self._shard_path(key).exists()
+
+    def put_shard(self, key: str, payload) -> None:
+        path = self._shard_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def prune(self, keep_shards: set[str] | None = None) -> None:
+        """Drop results cached by other versions of the parser, and shards this build no longer has."""
         if self.root.is_dir():
             for d in self.root.iterdir():
                 if d.is_dir() and d != self.dir:
                     shutil.rmtree(d, ignore_errors=True)
+        if keep_shards is not None and (self.dir / "shards").is_dir():
+            for p in (self.dir / "shards").glob("*.pkl"):
+                if p.stem not in keep_shards:
+                    p.unlink(missing_ok=True)
 
 
 def _work(task: tuple[str, str, str, str | None, str]) -> Outcome:
@@ -243,17 +268,61 @@ class _Shard:
             self.cols[table][c].append(store._clean(row.get(c), k))
         self.years[table].append(year)
 
-    def flush(self, writers: dict[str, store.TableWriter]) -> None:
+    def payload(self, counts: dict[str, int], rid_years: dict[str, str]) -> "ShardPayload":
+        """The buffered rows as Arrow tables (what is written, and what the shard cache keeps)."""
         import pyarrow as pa
 
-        for t, w in writers.items():
+        tables = {}
+        for t in TABLES:
             cols = self.cols[t]
             if not cols[store.columns(t)[0]]:
                 continue
-            schema = w.schema
-            tbl = pa.table({c: pa.array(cols[c], type=schema.field(c).type) for c in schema.names}, schema=schema)
-            w.write(tbl, self.years[t])
-        self.__init__()
+            schema = store.arrow_schema(t)
+            tables[t] = (pa.table({c: pa.array(cols[c], type=schema.field(c).type) for c in schema.names},
+                                  schema=schema), pa.array(self.years[t], type=pa.string()))
+        return ShardPayload(tables=tables, counts=counts, rid_years=rid_years)
+
+
+@dataclass
+class ShardPayload:
+    """One shard's rows for every table (with each row's year key), its counters and report years."""
+
+    tables: dict  # table → (pa.Table, pa.Array of year keys)
+    counts: dict[str, int]
+    rid_years: dict[str, str]
+
+    def write(self, writers: dict[str, store.TableWriter]) -> None:
+        for t, w in writers.items():
+            if t in self.tables:
+                tbl, years = self.tables[t]
+                w.write(tbl, years)
+
+
+_COUNTERS = ("n_parsed", "n_failed", "n_duplicates", "n_not_report")
+
+
+def shard_bounds(entries: list[_Entry], size: int) -> list[tuple[int, int]]:
+    """Split the sorted entries into shards whose ends depend on the report_ids themselves (a shard ends
+    after a report_id whose hash is 0 mod ``size``), so adding or changing one file changes one shard and
+    every other shard's cached tables stay valid. Shards are capped at 4 × size to bound memory."""
+    bounds, start = [], 0
+    for i, e in enumerate(entries):
+        h = int.from_bytes(hashlib.blake2b(e.report_id.encode(), digest_size=8).digest(), "big")
+        if h % size == 0 or i + 1 - start >= 4 * size:
+            bounds.append((start, i + 1))
+            start = i + 1
+    if start < len(entries):
+        bounds.append((start, len(entries)))
+    return bounds
+
+
+def shard_key(fingerprint: str, entries: list[_Entry]) -> str:
+    """Identity of a shard's output: the code, and each file's id, bytes and duplicate status."""
+    h = hashlib.sha256(fingerprint.encode())
+    for e in entries:
+        kind = "file" if e.kind in ("new", "cached") else e.kind
+        h.update(f"{e.report_id}\t{e.sha}\t{kind}\t{e.original}\t{e.error}\n".encode())
+    return h.hexdigest()[:32]
 
 
 def _progress(total: int, quiet: bool):
@@ -357,43 +426,70 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
     files = list_files(raw_dir, exclude=out_dir)
     entries = list(_scan(files, cache, force))
     summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
-    n_new = sum(e.kind == "new" for e in entries)
-    summary.n_cached = sum(e.kind == "cached" for e in entries)
+    bounds = shard_bounds(entries, shard_size)
+    keys = [shard_key(fingerprint, entries[a:b]) for a, b in bounds]
+    reuse = [cache is not None and not force and cache.has_shard(k) for k in keys]
+    todo = [e for (a, b), r in zip(bounds, reuse) if not r for e in entries[a:b]]
+    n_new = sum(e.kind == "new" for e in todo)
+    summary.n_cached = sum(e.kind == "cached" for e in todo) + sum(
+        e.kind in ("new", "cached") for (a, b), r in zip(bounds, reuse) if r for e in entries[a:b])
     if quiet is False and not sys.stderr.isatty():
         print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
               f"{jobs} job(s)", file=sys.stderr)
 
     bar = _progress(len(entries), quiet)
-    write_outcomes(_outcomes(entries, cache, fingerprint, jobs), out_dir, summary, csv=csv, corpus=corpus,
-                   shard_size=shard_size, on_file=bar.update if bar is not None else None)
-    if bar is not None:
-        bar.close()
+    outcomes = _outcomes(todo, cache, fingerprint, jobs)
+
+    def shards():
+        for (a, b), key, r in zip(bounds, keys, reuse):
+            payload = cache.get_shard(key) if r else None
+            if payload is None:  # not cached (or unreadable): assemble it from the per-file outcomes
+                items = [next(outcomes) for _ in range(b - a)] if not r else \
+                    list(_outcomes(entries[a:b], cache, fingerprint, 1))
+                payload = _assemble(items)
+                if cache is not None:
+                    try:
+                        cache.put_shard(key, payload)
+                    except OSError:
+                        pass
+            if bar is not None:
+                bar.update(b - a)
+            yield payload
+
+    try:
+        _write_payloads(shards(), out_dir, summary, csv=csv, corpus=corpus)
+    finally:
+        outcomes.close()
+        if bar is not None:
+            bar.close()
     if cache is not None:
-        cache.prune()
+        cache.prune(keep_shards=set(keys))
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def write_outcomes(items: Iterable[tuple[_Entry, Outcome | None]], out_dir: Path | str,
-                   summary: BuildSummary | None = None, *, csv: bool = True, corpus: bool = True,
-                   shard_size: int = SHARD_SIZE, on_file=None) -> BuildSummary:
-    """Stream per-file outcomes (in report_id order) into every table, then the corpus stage, atomically."""
-    out_dir = Path(out_dir)
-    summary = summary if summary is not None else BuildSummary(out_dir=out_dir)
+def _assemble(items: Iterable[tuple[_Entry, Outcome | None]]) -> ShardPayload:
+    shard = _Shard()
+    counter = BuildSummary(out_dir=Path("."))
+    rid_years: dict[str, str] = {}
+    for e, outcome in items:
+        _add(shard, e, outcome, rid_years, counter)
+    return shard.payload({c: getattr(counter, c) for c in _COUNTERS}, rid_years)
+
+
+def _write_payloads(payloads: Iterable[ShardPayload], out_dir: Path, summary: BuildSummary, *, csv: bool = True,
+                    corpus: bool = True) -> BuildSummary:
+    """Write shard payloads (in report_id order) into every table, then the corpus stage, atomically."""
     stage = store.stage_dir(out_dir)
     try:
         writers = {t: store.TableWriter(t, stage, csv=csv, partition=t not in ("load_errors",))
                    for t in TABLES if t != "similar_problems"}
         years: dict[str, str] = {}
-        shard = _Shard()
-        for e, outcome in items:
-            _add(shard, e, outcome, years, summary)
-            shard.n_files += 1
-            if shard.n_files >= shard_size:
-                shard.flush(writers)
-            if on_file is not None:
-                on_file(1)
-        shard.flush(writers)
+        for payload in payloads:
+            payload.write(writers)
+            years.update(payload.rid_years)
+            for c in _COUNTERS:
+                setattr(summary, c, getattr(summary, c) + payload.counts.get(c, 0))
         for w in writers.values():
             w.close()
         _corpus_stage(stage, years, csv, corpus)
@@ -404,6 +500,26 @@ def write_outcomes(items: Iterable[tuple[_Entry, Outcome | None]], out_dir: Path
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return summary
+
+
+def write_outcomes(items: Iterable[tuple[_Entry, Outcome | None]], out_dir: Path | str,
+                   summary: BuildSummary | None = None, *, csv: bool = True, corpus: bool = True,
+                   shard_size: int = SHARD_SIZE) -> BuildSummary:
+    """Stream per-file outcomes (in report_id order) into every table, ``shard_size`` files at a time."""
+    out_dir = Path(out_dir)
+    summary = summary if summary is not None else BuildSummary(out_dir=out_dir)
+
+    def payloads():
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= shard_size:
+                yield _assemble(batch)
+                batch = []
+        if batch:
+            yield _assemble(batch)
+
+    return _write_payloads(payloads(), out_dir, summary, csv=csv, corpus=corpus)
 
 
 def write_results(results: Iterable[tuple[str, str, Outcome]], out_dir: Path | str, **kw) -> BuildSummary:
