@@ -25,6 +25,8 @@ FONT_FAMILY = "Noto Sans SC"
 FIGURES_ENV = "HELPERS_FIGURES_DIR"
 # The notebook that is running (set by `helpers render`), recorded so the index can say who made a chart.
 NOTEBOOK_ENV = "HELPERS_NOTEBOOK"
+# The HTML page (relative to reports/html) that shows the chart, when it is not <notebook>.html.
+PAGE_ENV = "HELPERS_PAGE"
 
 PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#7f7f7f", "#00798c", "#b9975b"]
 FLAG_COLOR = "#b0b0b0"  # bars for small or uncertain numbers
@@ -123,6 +125,7 @@ def save_figure(fig, slug: str, data: pd.DataFrame, *, source: str, out_dir: str
     data.to_csv(out / f"{slug}.csv", index=False, lineterminator="\n", encoding="utf-8")
     meta = {"slug": slug, "title": title, "source": source,
             "notebook": notebook if notebook is not None else os.environ.get(NOTEBOOK_ENV, ""),
+            "page": os.environ.get(PAGE_ENV, "") if notebook is None else "",
             "columns": list(map(str, data.columns)), "rows": len(data)}
     (out / f"{slug}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return {ext: out / f"{slug}.{ext}" for ext in ("png", "svg", "csv", "json")}

@@ -135,13 +135,16 @@ def stable_ids(nb) -> None:
         cell.metadata.pop("execution", None)
 
 
-def execute(nb, cwd: Path, *, name: str, figures: Path, timeout: int = 600) -> list[str]:
-    """Run ``nb`` in place (cwd ``cwd``); returns the problems found (errors, missing glyphs)."""
+def execute(nb, cwd: Path, *, name: str, figures: Path, timeout: int = 600, page: str = "") -> list[str]:
+    """Run ``nb`` in place (cwd ``cwd``); returns the problems found (errors, missing glyphs).
+
+    ``page`` (the HTML path relative to html/) is recorded with each chart so the index can link to it.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    env = {plotting.FIGURES_ENV: str(figures), plotting.NOTEBOOK_ENV: name, "MPLBACKEND": INLINE_BACKEND,
-           "PYTHONHASHSEED": "0"}
+    env = {plotting.FIGURES_ENV: str(figures), plotting.NOTEBOOK_ENV: name, plotting.PAGE_ENV: page,
+           "MPLBACKEND": INLINE_BACKEND, "PYTHONHASHSEED": "0"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the kernel inherits this process's environment
     problems: list[str] = []
@@ -278,6 +281,22 @@ def chart_records(figures: Path) -> list[dict]:
     return records
 
 
+def _card(m: dict, html_dir: Path, figures: Path) -> str:
+    """One chart in the index: thumbnail, slug, title, the page that shows it, and its three files."""
+    esc = html.escape
+    slug = m["slug"]
+    rel = f"../figures/{slug}"
+    nb_name = m.get("notebook") or "—"
+    page = m.get("page") or f"{nb_name}.html"
+    nb_link = f'<a href="{esc(page)}">{esc(nb_name)}</a>' if (html_dir / page).exists() else esc(nb_name)
+    return (f'<figure class="card"><a href="{esc(rel)}.png"><img alt="{esc(m.get("title", slug))}" '
+            f'src="data:image/png;base64,{thumbnail(figures / f"{slug}.png")}"></a>'
+            f'<figcaption><code>{esc(slug)}</code><br>{esc(m.get("title", ""))}<br>'
+            f'<span class="small">出自 {nb_link} · <a href="{esc(rel)}.png">PNG</a> · '
+            f'<a href="{esc(rel)}.svg">SVG</a> · <a href="{esc(rel)}.csv">CSV（所画数字）</a></span>'
+            f"</figcaption></figure>")
+
+
 def write_index(out: Path, nb_dir: Path) -> Path:
     """``<out>/html/index.html``: every notebook (with its title), every profile, every chart."""
     html_dir, figures = out / "html", out / "figures"
@@ -300,20 +319,12 @@ def write_index(out: Path, nb_dir: Path) -> Path:
         "<li>（尚无：语料中没有识别出机关名称）</li>"
     order = {name: i for i, name in enumerate(titles)}
     charts = sorted(chart_records(figures), key=lambda m: (order.get(m.get("notebook", ""), 99), m["slug"]))
-    cards = []
-    for m in charts:
-        slug = m["slug"]
-        rel = f"../figures/{slug}"
-        nb_name = m.get("notebook") or "—"
-        nb_link = f'<a href="{esc(nb_name)}.html">{esc(nb_name)}</a>' if (html_dir / f"{nb_name}.html").exists() \
-            else esc(nb_name)
-        cards.append(
-            f'<figure class="card"><a href="{esc(rel)}.png"><img alt="{esc(m.get("title", slug))}" '
-            f'src="data:image/png;base64,{thumbnail(figures / f"{slug}.png")}"></a>'
-            f'<figcaption><code>{esc(slug)}</code><br>{esc(m.get("title", ""))}<br>'
-            f'<span class="small">出自 {nb_link} · <a href="{esc(rel)}.png">PNG</a> · '
-            f'<a href="{esc(rel)}.svg">SVG</a> · <a href="{esc(rel)}.csv">CSV（所画数字）</a></span>'
-            f"</figcaption></figure>")
+    series = [m for m in charts if m.get("notebook") != PROFILE_NOTEBOOK]
+    per_agency = [m for m in charts if m.get("notebook") == PROFILE_NOTEBOOK]
+    cards = [_card(m, html_dir, figures) for m in series]
+    agency_cards = [_card(m, html_dir, figures) for m in per_agency]
+    folded = (f"<details><summary>机关档案中的图表（{len(agency_cards)}）</summary><div class=\"grid\">"
+              f"{''.join(agency_cards)}</div></details>") if agency_cards else ""
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开工作年度报告：笔记本与图表</title>
 <style>
@@ -330,8 +341,9 @@ table{{border-collapse:collapse}} td,th{{padding:4px 10px;border-bottom:1px soli
 <h2>笔记本（{len(titles)}）</h2>
 <table><tr><th>名称</th><th>标题</th><th>页面</th></tr>{''.join(rows)}</table>
 <h2>机关档案（{len(profiles)}）</h2><ul>{prof}</ul>
-<h2>图表（{len(charts)}）</h2>
+<h2>图表（{len(series)}）</h2>
 <div class="grid">{''.join(cards) or '<p>尚无图表。</p>'}</div>
+{folded}
 </body></html>
 """
     path = html_dir / "index.html"
@@ -347,7 +359,8 @@ def render_notebook(py: Path, out_html: Path, *, processed: Path, figures: Path,
     name = name or py.stem
     nb = inject_parameters(load_notebook(py), {"processed": str(processed), **(parameters or {})})
     stable_ids(nb)
-    problems = execute(nb, py.parent, name=name, figures=figures, timeout=timeout)
+    page = out_html.name if out_html.parent.name != "profiles" else f"profiles/{out_html.name}"
+    problems = execute(nb, py.parent, name=name, figures=figures, timeout=timeout, page=page)
     stable_ids(nb)
     title = notebook_title(nb, name)
     if parameters and "agency" in parameters:
@@ -394,7 +407,8 @@ def render_all(processed: Path, out: Path, *, nb_dir: Path | None = None, profil
 
 def _status(page: Page) -> str:
     mark = "ok" if not page.problems else f"FAILED ({len(page.problems)} problems)"
-    return f"render: {page.html.name:<40} {page.seconds:5.1f}s  {mark}"
+    where = page.html.name if page.html.parent.name != "profiles" else f"profiles/{page.html.name}"
+    return f"render: {where}  {page.seconds:.1f}s  {mark}"
 
 
 def main(argv: list[str] | None = None) -> int:
