@@ -298,6 +298,37 @@ class ShardPayload:
                 w.write(tbl, years)
 
 
+class _Batch:
+    """Collects shard tables and writes them in large slices: fewer, bigger writes are much faster."""
+
+    ROWS = 400_000
+
+    def __init__(self, writers: dict[str, store.TableWriter]):
+        self.writers, self.parts = writers, {t: [] for t in writers}
+        self.rows = dict.fromkeys(writers, 0)
+
+    def add(self, payload: "ShardPayload") -> None:
+        for t, (tbl, years) in payload.tables.items():
+            if t in self.writers:
+                self.parts[t].append((tbl, years))
+                self.rows[t] += tbl.num_rows
+                if self.rows[t] >= self.ROWS:
+                    self._flush(t)
+
+    def _flush(self, t: str) -> None:
+        import pyarrow as pa
+
+        if self.parts[t]:
+            tbl = pa.concat_tables([p[0] for p in self.parts[t]])
+            years = pa.concat_arrays([p[1] for p in self.parts[t]])
+            self.writers[t].write(tbl, years)
+        self.parts[t], self.rows[t] = [], 0
+
+    def flush(self) -> None:
+        for t in self.writers:
+            self._flush(t)
+
+
 _COUNTERS = ("n_parsed", "n_failed", "n_duplicates", "n_not_report")
 
 
@@ -485,11 +516,13 @@ def _write_payloads(payloads: Iterable[ShardPayload], out_dir: Path, summary: Bu
         writers = {t: store.TableWriter(t, stage, csv=csv, partition=t not in ("load_errors",))
                    for t in TABLES if t != "similar_problems"}
         years: dict[str, str] = {}
+        batch = _Batch(writers)
         for payload in payloads:
-            payload.write(writers)
+            batch.add(payload)
             years.update(payload.rid_years)
             for c in _COUNTERS:
                 setattr(summary, c, getattr(summary, c) + payload.counts.get(c, 0))
+        batch.flush()
         for w in writers.values():
             w.close()
         _corpus_stage(stage, years, csv, corpus)

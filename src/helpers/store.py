@@ -138,8 +138,8 @@ class TableWriter:
 
         keys = pa.array(years if years is not None else ["unknown"] * tbl.num_rows, type=pa.string())
         data = tbl.drop_columns(["year"]) if "year" in tbl.column_names else tbl
-        uniq = pc.unique(keys).to_pylist()
-        for key in sorted(uniq):
+        uniq = sorted(pc.unique(keys).to_pylist())
+        for key in uniq:
             part = data if len(uniq) == 1 else data.filter(pc.equal(keys, key))
             w = self._parts.get(key)
             if w is None:
