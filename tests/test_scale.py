@@ -133,3 +133,16 @@ def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatc
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True, shard_size=4)
     assert fresh.n_parsed == N + 1
     _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+
+
+def test_dask_local_cluster_gives_the_same_tables(corpus, tmp_path):
+    pytest.importorskip("distributed")
+    from dask.distributed import Client, LocalCluster
+
+    from benchmarks.dask_example import build_with_dask
+
+    with Client(LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)) as client:
+        summary = build_with_dask(str(corpus), str(tmp_path / "dask"), client)
+    assert summary.n_parsed == N
+    build(corpus, tmp_path / "local", jobs=1, cache_dir=False, quiet=True)
+    _equal(helpers.read_processed(tmp_path / "dask"), helpers.read_processed(tmp_path / "local"))
