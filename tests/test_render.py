@@ -197,3 +197,64 @@ def test_show_table_prints_whole_numbers_without_decimals():
 
     out = render._whole_numbers(pd.DataFrame({"a": [1.0, None], "b": [1.5, 2.0], "c": ["x", "y"]}))
     assert str(out["a"].dtype) == "Int64" and out["b"].dtype.kind == "f"
+
+
+PROFILE_NB = '''
+# %% [markdown]
+# # 机关档案
+
+# %% tags=["parameters"]
+processed = None
+agency = None
+
+# %%
+from helpers.render import say
+say("机关：{a}", a=agency)
+'''
+
+
+def test_profile_on_demand_renders_only_that_agency(tmp_path):
+    processed = _processed(tmp_path)
+    reports = store.empty_frame("reports")
+    reports.loc[0, ["report_id", "agency", "status"]] = ["r1", "衡水市交通运输局", "ok"]
+    reports.loc[1, ["report_id", "agency", "status"]] = ["r2", "衢州市交通运输局", "ok"]
+    reports.to_csv(processed / "reports.csv", index=False)
+    nb_dir = tmp_path / "notebooks"
+    _write(nb_dir, render.PROFILE_NOTEBOOK, PROFILE_NB)
+    _write(nb_dir, "10-plain", PLAIN_NB)
+    assert render.agencies(processed) == ["衡水市交通运输局", "衢州市交通运输局"]
+    out = tmp_path / "reports"
+    assert render.main(["--processed", str(processed), "--out", str(out), "--notebooks", str(nb_dir),
+                        "--profile", "衢州市交通运输局"]) == 0
+    pages = sorted(p.relative_to(out / "html").as_posix() for p in (out / "html").rglob("*.html"))
+    assert pages == ["index.html", "profiles/衢州市交通运输局.html"]
+    text = (out / "html" / "profiles" / "衢州市交通运输局.html").read_text(encoding="utf-8")
+    assert "机关：衢州市交通运输局" in text and "<title>机关档案：衢州市交通运输局</title>" in text
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'href="profiles/衢州市交通运输局.html"' in index
+
+
+def test_index_links_profile_charts_to_their_page(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from helpers import plotting
+
+    out = tmp_path / "reports"
+    (out / "html" / "profiles").mkdir(parents=True)
+    (out / "html" / "profiles" / "某局.html").write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setenv(plotting.NOTEBOOK_ENV, render.PROFILE_NOTEBOOK)
+    monkeypatch.setenv(plotting.PAGE_ENV, "profiles/某局.html")
+    plotting.setup_plotting()
+    fig, ax = plt.subplots()
+    ax.bar(["甲"], [1])
+    ax.set_title("某局：一件")
+    plotting.save_figure(fig, "profile-某局-requests", pd.DataFrame({"n": [1]}), source="来源：某局",
+                         out_dir=out / "figures")
+    plt.close(fig)
+    index = render.write_index(out, tmp_path / "no-notebooks").read_text(encoding="utf-8")
+    assert "机关档案中的图表（1）" in index
+    assert '<a href="profiles/某局.html">90-agency-profile</a>' in index
