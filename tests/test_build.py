@@ -253,3 +253,12 @@ def test_huge_file_is_refused_without_reading_it(make_raw, monkeypatch, tmp_path
     build(raw, tmp_path / "out", jobs=1, cache_dir=False, quiet=True)
     err = helpers.read_processed(tmp_path / "out").load_errors.set_index("file").loc["big.txt"]
     assert err["stage"] == "read" and "too large" in err["detail"]
+
+
+def test_read_processed_can_load_only_some_tables(bad_folder):
+    _, out, _, whole = bad_folder
+    t = helpers.read_processed(out, tables=["reports"])
+    pd.testing.assert_frame_equal(t.reports, whole.reports)
+    assert t.requests is None
+    with pytest.raises(KeyError):
+        helpers.read_processed(out, tables=["nope"])

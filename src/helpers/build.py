@@ -475,15 +475,19 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         for (a, b), key, r in zip(bounds, keys, reuse):
             payload = cache.get_shard(key) if r else None
             if payload is None:  # not cached (or unreadable): assemble it from the per-file outcomes
-                items = [next(outcomes) for _ in range(b - a)] if not r else \
-                    list(_outcomes(entries[a:b], cache, fingerprint, 1))
+                source = outcomes if not r else _outcomes(entries[a:b], cache, fingerprint, 1)
+                items = []
+                for _ in range(b - a):
+                    items.append(next(source))
+                    if bar is not None:
+                        bar.update(1)
                 payload = _assemble(items)
                 if cache is not None:
                     try:
                         cache.put_shard(key, payload)
                     except OSError:
                         pass
-            if bar is not None:
+            elif bar is not None:
                 bar.update(b - a)
             yield payload
 

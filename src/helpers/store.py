@@ -243,10 +243,15 @@ def read_table(out_dir: Path | str, table: str, filters=None):
     return empty_frame(table)
 
 
-def read_processed(out_dir: Path | str | None = None) -> Tables:
-    """Read every table a build wrote (``data/processed`` by default)."""
+def read_processed(out_dir: Path | str | None = None, tables: Iterable[str] | None = None) -> Tables:
+    """Read the tables a build wrote (``data/processed`` by default): all of them, or only ``tables``
+    (the others stay None), which keeps a notebook over a large corpus quick."""
     if out_dir is None:
         from .paths import PROCESSED
 
         out_dir = PROCESSED
-    return Tables(**{t: read_table(out_dir, t) for t in TABLES})
+    wanted = list(TABLES) if tables is None else list(tables)
+    unknown = [t for t in wanted if t not in SCHEMA]
+    if unknown:
+        raise KeyError(f"no such table: {', '.join(unknown)} (tables: {', '.join(TABLES)})")
+    return Tables(**{t: read_table(out_dir, t) for t in wanted})
