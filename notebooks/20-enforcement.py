@@ -66,6 +66,17 @@ if not decisions.empty:
         "不宜当作执法力度的排名。", report=top["report"], item=top["item_zh"], n=top["decisions"])
 
 # %% [markdown]
+# ### 每个数字的出处
+#
+# `raw` 是原文中这一格的文字，`line` 是原文件的行号（`data/raw/<report_id>`）。
+
+# %%
+src = disclosure[disclosure["item"].isin(charts.ENFORCEMENT_ITEMS + ("fees",))]
+show_table(src.assign(report=src["report_id"].map(labels))[["report", "item", "measure", "value", "unit", "raw",
+                                                            "line"]],
+           caption="许可、处罚、强制和收费的原始格子")
+
+# %% [markdown]
 # ## 收费金额（仅 2021 版表格）
 
 # %%

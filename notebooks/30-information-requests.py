@@ -71,6 +71,7 @@ detail = req[req["row"].map(charts.outcome_group).notna()].assign(
     数值=lambda d: d["value"].where(d["status"] == "printed"))
 wide = detail.pivot_table(index="结果", columns="report", values="数值", aggfunc="sum", sort=False)
 show_table(wide.reset_index(), caption="办理结果细分（总计列；空白 = 未印或无法读取）")
+say("每个格子的原文与行号都在 `requests` 表的 `raw`、`line` 两列（`data/processed/requests.csv`）。")
 
 # %% [markdown]
 # ## 申请人
