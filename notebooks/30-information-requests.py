@@ -45,9 +45,9 @@ received = rates["new_received"].sum()
 printed = rates["new_received"].notna().sum()
 say("{printed} 份年报印出了本年新收申请的总计，合计 {received:,.0f} 件；其余 {rest} 份没有印出或无法读取。",
     printed=printed, received=received, rest=len(rates) - printed)
-show_table(rates.drop(columns="report_id").rename(columns={"new_received": "本年新收", "carried_over": "上年结转", "handled_total": "办理总计",
-                                 "carried_forward": "结转下年", "granted": "予以公开", "partially_granted": "部分公开",
-                                 "granted_share": "予以公开占比", "flag": "提示"}),
+zh = {"new_received": "本年新收", "carried_over": "上年结转", "handled_total": "办理总计", "carried_forward": "结转下年",
+      "granted": "予以公开", "partially_granted": "部分公开", "granted_share": "予以公开占比", "flag": "提示"}
+show_table(rates.drop(columns="report_id").rename(columns=zh),
            caption="每份年报的申请数与予以公开占比（占比 = 予以公开 ÷ 办理总计，只在两者都印出时给出）")
 
 # %% [markdown]

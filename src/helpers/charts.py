@@ -572,9 +572,10 @@ def draw_problem_themes(data, tables):
 def draw_profile_requests(data, tables):
     data = data.assign(label=data["year"].where(data["year"] != "", data["report_id"]))
     texts = [_fmt(v) for v in data["requests"]]
+    new = data[data["row"] == "new_received"]
+    per_year = "、".join(f"{lab} 年 {_fmt(v)} 件" for lab, v in zip(new["label"], new["requests"]))
     fig, _ = grouped_barh(data, "label", "row", "requests", order=PROFILE_ROWS, names=PROFILE_ROWS_ZH,
-                          texts=texts, xlabel="申请数（件，总计列）",
-                          title=f"每年新收依申请公开 {('、'.join(_fmt(v) for v in data[data['row'] == 'new_received']['requests']))} 件")
+                          texts=texts, xlabel="申请数（件，总计列）", title=f"新收依申请公开：{per_year}")
     return fig
 
 

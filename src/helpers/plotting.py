@@ -59,7 +59,8 @@ def setup_plotting() -> None:
     ``seaborn.set_theme`` resets ``font.sans-serif``; the font is therefore passed inside the theme's rc
     *and* set again afterwards, so nothing in between can undo it.
     """
-    font_manager.fontManager.addfont(str(FONT_FILE))
+    if not any(f.fname == str(FONT_FILE) for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(FONT_FILE))
     try:
         import seaborn as sns
 

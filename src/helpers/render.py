@@ -195,14 +195,16 @@ def notebook_title(nb, default: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- HTML
-def to_html(nb, title: str) -> str:
+def to_html(nb, title: str, home: str = "index.html") -> str:
+    """Reader HTML of an executed notebook; ``home`` is the index's address relative to the page."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_file=str(TEMPLATE), embed_images=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, sanitize_html=False)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return embed_font(body)
+    nav = f'<main>\n<p class="helpers-caption"><a href="{html.escape(home)}">← 全部笔记本与图表</a></p>'
+    return embed_font(body.replace("<main>", nav, 1))
 
 
 def page_chars(page: str) -> set[str]:
@@ -365,7 +367,8 @@ def render_notebook(py: Path, out_html: Path, *, processed: Path, figures: Path,
     title = notebook_title(nb, name)
     if parameters and "agency" in parameters:
         title = f"{title}：{parameters['agency']}"
-    write_text(out_html, to_html(nb, title))
+    home = "../index.html" if page.startswith("profiles/") else "index.html"
+    write_text(out_html, to_html(nb, title, home=home))
     return Page(name=name, html=out_html, title=title, problems=problems, seconds=time.monotonic() - start)
 
 
