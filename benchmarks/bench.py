@@ -1,7 +1,7 @@
 """`make bench`: build synthetic corpora (generated from the seeds, in a temp dir) and print the figures.
 
 For each size: wall time of a full `python -m helpers build` (a fresh process, as a user runs it), reports/s,
-peak memory (resident set of the build process and its workers together, sampled every 20 ms), the ratio to
+peak memory (proportional set size of the build process and its workers together, sampled every 50 ms), the ratio to
 a floor measured in the same run (reading, decoding and regex-scanning the same files once, in one process),
 and the time of an incremental rebuild after adding one report. The first size is also built with one job,
 to show how throughput scales with cores. No timing is asserted anywhere; these are measurements.
@@ -60,8 +60,9 @@ def _tree_rss(proc) -> int:
     total = 0
     for q in procs:
         try:
-            total += q.memory_info().rss
-        except psutil.NoSuchProcess:
+            # PSS: pages shared by the forked workers (dictionaries loaded before the fork) count once
+            total += getattr(q.memory_full_info(), "pss", None) or q.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return total
 
@@ -89,7 +90,7 @@ def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) ->
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss(proc))
-            time.sleep(0.02)
+            time.sleep(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()

@@ -389,6 +389,29 @@ def _scan(files: list[tuple[str, Path]], cache: ParseCache | None, force: bool) 
         yield _Entry(rid, path, sha, "cached" if cached else "new")
 
 
+def _work_chunk(tasks: list[tuple]) -> list[Outcome]:
+    return [_work(t) for t in tasks]
+
+
+def _bounded_map(pool, tasks: list[tuple], chunk: int, window: int) -> Iterator[Outcome]:
+    """Ordered results with at most ``window`` chunks in flight, so finished results never pile up
+    in memory while the writer is busy (Executor.map would submit every task at once)."""
+    from collections import deque
+
+    chunks = (tasks[i:i + chunk] for i in range(0, len(tasks), chunk))
+    pending: deque = deque()
+    for c in chunks:
+        pending.append(pool.submit(_work_chunk, c))
+        if len(pending) >= window:
+            break
+    while pending:
+        done = pending.popleft().result()
+        nxt = next(chunks, None)
+        if nxt is not None:
+            pending.append(pool.submit(_work_chunk, nxt))
+        yield from done
+
+
 def _outcomes(entries: list[_Entry], cache: ParseCache | None, fingerprint: str, jobs: int
               ) -> Iterator[tuple[_Entry, Outcome | None]]:
     """Yield each entry with its outcome, in order; new files are parsed in a process pool."""
@@ -402,8 +425,8 @@ def _outcomes(entries: list[_Entry], cache: ParseCache | None, fingerprint: str,
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         _warm_up()  # forked workers inherit the loaded dictionaries
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-        chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-        results = pool.map(_work, tasks, chunksize=chunk)
+        chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+        results = _bounded_map(pool, tasks, chunk, window=4 * jobs)
     else:
         results = map(_work, tasks)
     try:
