@@ -342,6 +342,8 @@ def _axis_style(ax, values: pd.Series) -> None:
     v = values.dropna()
     if len(v) == 0 or all(float(x).is_integer() for x in v):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(v) == 0 or v.max() <= 0:  # all zeros: a real finding, drawn on a 0–1 axis, not ±0.06
+        ax.set_xlim(0, 1)
 
 
 def barh(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str, texts=None, colors=None):
