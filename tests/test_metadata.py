@@ -112,3 +112,8 @@ def test_blank_form_is_not_a_report():
 def test_the_same_report_with_numbers_is_a_report():
     m, _ = meta_of(["XX市交通运输局2022年政府信息公开工作年度报告", *SECTIONS])
     assert "not_report" not in m
+
+
+def test_agency_in_brackets_after_the_title():
+    m, _ = meta_of(["2022年度政府信息公开工作年度报告（衡水市交通运输局）", *SECTIONS])
+    assert m["agency"] == "衡水市交通运输局" and m["year"] == 2022

@@ -111,6 +111,11 @@ def find_title(lines: list[tuple[int, str]], first_heading: int | None) -> tuple
 
 
 def _name_in_title(title: str) -> str:
+    for inner in re.findall(r"\(([^()]{3,30})\)", title):  # 年度报告(衡水市交通运输局)
+        inner = _clean_name(inner)
+        if _AGENCY.match(inner):
+            return inner
+    title = re.sub(r"\([^()]*\)", "", title)
     s = _YEAR.sub("", title)
     s = re.sub(r"^(?:关于|\d+)", "", s)
     s = _REPORT_WORDS.sub("", s)
