@@ -385,10 +385,11 @@ def stacked_barh(data: pd.DataFrame, label: str, stack: str, value: str, *, orde
     for lab, total in left.items():
         ax.annotate(_fmt(total), (total, y[lab]), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize=8)
+    top = max(left.values(), default=0)
+    ax.set_xlim(0, top * 1.15 if top > 0 else 1)  # room for the total printed after each bar
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    ax.margins(x=0.12)
     ax.grid(axis="y", visible=False)
     return fig, ax
 
@@ -501,15 +502,22 @@ def draw_fees_collected(data, tables):
     return fig
 
 
+def _handled_note(handled) -> str:
+    if pd.isna(handled):
+        return "办理总计未印出"
+    if handled == 0:
+        return "无申请"
+    return f"办理 {_fmt(handled)} 件" + ("，样本小" if handled < SMALL_N else "")
+
+
 def draw_request_outcomes(data, tables):
     shown = data.assign(outcome_plot=data["outcome"])
     with_any = shown.groupby("report")["requests"].sum()
-    labels = [f"{lab}（办理 {_fmt(h)} 件{'，样本小' if pd.notna(h) and h < SMALL_N else ''}）"
-              for lab, h in zip(shown["report"], shown["handled_total"])]
+    labels = [f"{lab}（{_handled_note(h)}）" for lab, h in zip(shown["report"], shown["handled_total"])]
     shown = shown.assign(report_n=labels)
     fig, ax = stacked_barh(shown, "report_n", "outcome", "requests", order=list(OUTCOME_ZH), names=OUTCOME_ZH,
                            colors=plotting.PALETTE, xlabel="申请数（件，仅计印出的数字）",
-                           title=f"{int((with_any > 0).sum())} 份报告印出了办理结果数；"
+                           title=f"{int((with_any > 0).sum())}/{len(with_any)} 份报告有办理结果，"
                                  f"合计 {_fmt(with_any.sum())} 件")
     return fig
 
