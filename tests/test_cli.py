@@ -65,3 +65,15 @@ def test_render_is_dispatched_with_its_own_arguments(monkeypatch):
     monkeypatch.setattr(helpers, "render", fake, raising=False)
     assert cli.main(["render", "--processed", "p", "--out", "reports"]) == 0
     assert seen["argv"] == ["--processed", "p", "--out", "reports"]
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from helpers import build as build_mod
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    bar = build_mod._progress(10, quiet=False)
+    assert bar is not None and bar.total == 10
+    bar.close()
+    assert build_mod._progress(10, quiet=True) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert build_mod._progress(10, quiet=False) is None
