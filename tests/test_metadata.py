@@ -1,6 +1,8 @@
 """extract_metadata on reports built here: agency and alias, region and level, year, date, not-a-report."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpers.model import Doc
@@ -117,3 +119,13 @@ def test_the_same_report_with_numbers_is_a_report():
 def test_agency_in_brackets_after_the_title():
     m, _ = meta_of(["2022年度政府信息公开工作年度报告（衡水市交通运输局）", *SECTIONS])
     assert m["agency"] == "衡水市交通运输局" and m["year"] == 2022
+
+
+def test_a_report_flattened_onto_one_line_is_not_a_blank_form(seed_texts):
+    text = seed_texts["000_30474365e08353b8.txt"]
+    flat = " ".join(line.strip() for line in text.split("\n") if line.strip())
+    m, _ = meta_of([flat])
+    assert "not_report" not in m
+    # the same text with its table numbers removed is recognised by its labels, as a blank form
+    emptied = re.sub(r"(?<=[\s|])\d+(?=[\s|]|$)", "", flat)
+    assert meta_of([emptied])[0].get("not_report", "").startswith("blank form")

@@ -40,6 +40,7 @@ _NUM_CELL = re.compile(r"[+-]?\d+(?:\.\d+)?\s*(?:万元|万|元|件|条)?")
 _CELL_SPLIT = re.compile(r"[\t|]+|\s{2,}")
 _SPACED_NUMS = re.compile(r"\d+(?:\s+\d+)+")
 _DIGIT = re.compile(r"\d")
+_NUM_RUN = re.compile(r"(?:^|[\s|])\d+(?:\.\d+)?(?:[\s|]+\d+(?:\.\d+)?){2,}(?=[\s|]|$)")  # a flattened table row
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _SUFFIX_LEVELS = ("province", "prefecture", "county", "district")
@@ -352,7 +353,7 @@ def has_numeric_cell(doc: Doc) -> bool:
         if not _DIGIT.search(line):
             continue
         s = line.strip()
-        if _SPACED_NUMS.fullmatch(s):
+        if _SPACED_NUMS.fullmatch(s) or _NUM_RUN.search(s):
             return True
         for cell in _CELL_SPLIT.split(s):
             cell = cell.strip()
