@@ -38,19 +38,25 @@ def list_files(raw_dir: Path | str, exclude: Path | str | None = None) -> list[t
     folder, when someone builds into a folder inside the raw one).
     """
     raw_dir = Path(raw_dir)
-    skip = Path(exclude).resolve() if exclude is not None else None
-    out = []
-    for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (skip is None or (Path(root) / d).resolve() != skip))
-        for name in files:
-            low = name.lower()
-            if name.startswith(".") or low in _SKIP_NAMES or low.startswith("readme"):
-                continue
-            path = Path(root) / name
-            if not path.is_file():
-                continue
-            out.append((path.relative_to(raw_dir).as_posix(), path))
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    out: list[tuple[str, Path]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            for entry in it:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if skip is None or os.path.realpath(entry.path) != skip:
+                        walk(entry.path, f"{prefix}{name}/")
+                elif entry.is_file():
+                    low = name.lower()
+                    if low in _SKIP_NAMES or low.startswith("readme"):
+                        continue
+                    out.append((prefix + name, Path(entry.path)))
+
+    walk(str(raw_dir), "")
     out.sort(key=lambda t: t[0])
     return out
 
@@ -181,6 +187,22 @@ class ParseCache:
         with open(tmp, "wb") as f:
             pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+
+    def load_index(self) -> dict[str, tuple]:
+        """report_id → (size, mtime_ns, inode, sha256) of the last build's files."""
+        try:
+            with open(self.root / "hash-index.pkl", "rb") as f:
+                index = pickle.load(f)
+            return index if isinstance(index, dict) else {}
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return {}
+
+    def save_index(self, index: dict[str, tuple]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".hash-index.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.root / "hash-index.pkl")
 
     def prune(self, keep_shards: set[str] | None = None) -> None:
         """Drop results cached by other versions of the parser, and shards this build no longer has."""
@@ -365,28 +387,34 @@ def _progress(total: int, quiet: bool):
     return None
 
 
-def _scan(files: list[tuple[str, Path]], cache: ParseCache | None, force: bool) -> Iterator[_Entry]:
-    """Hash every file once (streaming), spotting duplicates and cached results."""
+def _scan(files: list[tuple[str, Path]], index: dict[str, tuple] | None = None) -> Iterator[_Entry]:
+    """Hash every file once (streaming), spotting duplicates. ``index`` maps report_id → (size, mtime_ns,
+    inode, sha256) from the last build: a file whose stat is unchanged is not read again (as git does)."""
     seen: dict[str, str] = {}
+    index = index if index is not None else {}
     for rid, path in files:
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                yield _Entry(rid, path, "", "unreadable",
-                             error=f"too large for a report ({size / 2**20:.0f} MB > {MAX_BYTES / 2**20:.0f} MB)")
+            st = os.stat(path)
+            if st.st_size > MAX_BYTES:
+                yield _Entry(rid, path, "", "unreadable", error=f"too large for a report ({st.st_size / 2**20:.0f}"
+                                                                f" MB > {MAX_BYTES / 2**20:.0f} MB)")
                 continue
-            data = path.read_bytes()
+            known = index.get(rid)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if known is not None and known[:3] == stamp:
+                sha = known[3]
+            else:
+                with open(path, "rb") as f:
+                    sha = hashlib.sha256(f.read()).hexdigest()
+                index[rid] = (*stamp, sha)
         except OSError as e:
             yield _Entry(rid, path, "", "unreadable", error=f"{type(e).__name__}: {e}")
             continue
-        sha = hashlib.sha256(data).hexdigest()
-        del data
         if sha in seen:
             yield _Entry(rid, path, sha, "duplicate", original=seen[sha])
             continue
         seen[sha] = rid
-        cached = cache is not None and not force and cache.has(sha)
-        yield _Entry(rid, path, sha, "cached" if cached else "new")
+        yield _Entry(rid, path, sha, "new")
 
 
 def _work_chunk(tasks: list[tuple]) -> list[Outcome]:
@@ -478,12 +506,22 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         cache = ParseCache(Path(cache_dir) if cache_dir else out_dir / ".cache" / "parse", fingerprint)
 
     files = list_files(raw_dir, exclude=out_dir)
-    entries = list(_scan(files, cache, force))
+    index = cache.load_index() if cache is not None and not force else {}
+    entries = list(_scan(files, index))
     summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
     bounds = shard_bounds(entries, shard_size)
     keys = [shard_key(fingerprint, entries[a:b]) for a, b in bounds]
     reuse = [cache is not None and not force and cache.has_shard(k) for k in keys]
     todo = [e for (a, b), r in zip(bounds, reuse) if not r for e in entries[a:b]]
+    if cache is not None and not force:
+        for e in todo:
+            if e.kind == "new" and cache.has(e.sha):
+                e.kind = "cached"
+    for (a, b), r in zip(bounds, reuse):
+        if r:
+            for e in entries[a:b]:
+                if e.kind == "new":
+                    e.kind = "cached"
     n_new = sum(e.kind == "new" for e in todo)
     summary.n_cached = sum(e.kind == "cached" for e in todo) + sum(
         e.kind in ("new", "cached") for (a, b), r in zip(bounds, reuse) if r for e in entries[a:b])
@@ -522,6 +560,8 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             bar.close()
     if cache is not None:
         cache.prune(keep_shards=set(keys))
+        live = {rid for rid, _ in files}
+        cache.save_index({rid: v for rid, v in index.items() if rid in live})
     summary.seconds = time.perf_counter() - t0
     return summary
 
