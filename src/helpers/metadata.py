@@ -43,7 +43,6 @@ _DIGIT = re.compile(r"\d")
 _NUM_RUN = re.compile(r"(?:^|[\s|])\d+(?:\.\d+)?(?:[\s|]+\d+(?:\.\d+)?){2,}(?=[\s|]|$)")  # a flattened table row
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
-_SUFFIX_LEVELS = ("province", "prefecture", "county", "district")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 # Characters of the region part of a name: an agency name starts with places (X省X市X区) then a body.
