@@ -721,17 +721,15 @@ def timeliness(tables) -> pd.DataFrame:
 
 
 def distinctive_terms(tables, n: int = 5) -> pd.DataFrame:
-    """Per report, the terms of its problems part most particular to it (count × log(reports / reports using it))."""
+    """Per report, the terms of its problems part most particular to it (corpus TF-IDF from helpers.keywords)."""
+    from .keywords import distinctive_terms as tfidf_terms
+
     t = frame(tables, "tokens")
     t = t[t["report_id"].isin(set(corpus(tables)["report_id"]))]
-    if t.empty:
+    top = tfidf_terms(t, by="report_id", part="problems", top=n)
+    if top.empty:
         return pd.DataFrame(columns=["report_id", "report", "terms"])
-    t = t.groupby(["report_id", "token"], as_index=False)["count"].sum()
-    n_docs = t["report_id"].nunique()
-    df = t.groupby("token")["report_id"].nunique()
-    t["score"] = t["count"] * np.log((1 + n_docs) / (1 + t["token"].map(df))) + t["count"] * 1e-6
-    t = t.sort_values(["report_id", "score", "token"], ascending=[True, False, True])
-    top = t.groupby("report_id").head(n).groupby("report_id")["token"].agg("、".join).rename("terms").reset_index()
+    top = top.groupby("report_id", sort=True)["token"].agg("、".join).rename("terms").reset_index()
     return _with_report(top, tables).reset_index(drop=True)
 
 
