@@ -259,3 +259,43 @@ def expected_requests(t: dict) -> list[tuple[str, str, object, str]]:
 
 def expected_appeals(t: dict) -> list[tuple[str, str, object]]:
     return [(p, r, v) for (p, r), v in t["appeals"].items()]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whole reports through the real entry point (bytes → FileResult), for the family tests.
+def parse_report(data: bytes | str, report_id: str = "family.txt"):
+    """Run :func:`helpers.parse.parse_bytes` on text (UTF-8) or bytes."""
+    from helpers.parse import parse_bytes
+
+    return parse_bytes(data.encode("utf-8") if isinstance(data, str) else data, report_id)
+
+
+def cells(res, table: str) -> dict:
+    """Rows of one output table keyed by their codes: disclosure (item, measure), requests (row, applicant),
+    appeals (proceeding, result)."""
+    keys = {"disclosure": ("item", "measure"), "requests": ("row", "applicant"),
+            "appeals": ("proceeding", "result")}[table]
+    return {(r[keys[0]], r[keys[1]]): r for r in res.tables.get(table, [])}
+
+
+def values(res, table: str) -> dict:
+    return {k: r["value"] for k, r in cells(res, table).items()}
+
+
+def provenance_errors(res, data: bytes | str) -> list[str]:
+    """Every value's ``raw`` must be printed on its ``line`` of the decoded file (the raw, not normalised, text)."""
+    text = data if isinstance(data, str) else decode(data)[0]
+    raw_lines = split_lines(text)
+    errors = []
+    for table in ("disclosure", "requests", "appeals"):
+        for r in res.tables.get(table, []):
+            if r.get("value") is None:
+                continue
+            line = r.get("line")
+            if not line or not r["raw"] or r["raw"] not in raw_lines[line - 1]:
+                errors.append(f"{table} {r}: raw not on line {line}")
+    return errors
+
+
+def warnings_of(res, stage: str | None = None) -> list[str]:
+    return [w["message"] for w in res.tables.get("warnings", []) if stage is None or w["stage"] == stage]

@@ -40,3 +40,17 @@ def test_split_lines_handles_crlf_cr_and_keeps_form_feeds():
 
 def test_squeeze_removes_every_space():
     assert squeeze(" 自 然\t人\u3000 ") == "自然人"
+
+
+def test_plain_traditional_text_keeps_mainland_words():
+    """s2t-style traditional text: 文件, 程序, 查詢 and 互動 must come back as they were (tw2sp would
+    make them 文档, 进程, 查找, 交互)."""
+    out = normalize_lines(["8.屬於行政查詢事項", "行政規範性文件", "辦理程序", "政民互動"])
+    assert out == ["8.属于行政查询事项", "行政规范性文件", "办理程序", "政民互动"]
+
+
+def test_taiwan_vocabulary_only_in_gateway_text():
+    gateway = normalize_lines(["政府資訊公開", "上一年專案數量", "軟體與資料庫", "規範性檔案"])
+    assert gateway == ["政府信息公开", "上一年项目数量", "软件与数据库", "规范性文件"]
+    ordinary = normalize_lines(["政府信息公開", "檔案管理"])  # 信息 printed: no gateway, 檔案 is 档案
+    assert ordinary == ["政府信息公开", "档案管理"]

@@ -105,3 +105,18 @@ def test_seeds_find_their_printed_headings(seed_texts):
     assert found["000"] == found["002"] == found["003"] == found["004"] == six
     # 001 prints no heading for 一, 五 and 六 (gold README)
     assert found["001"] == ["proactive", "requests", "appeals"]
+
+
+@pytest.mark.parametrize("line", [
+    "本年度未发生行政复议和行政诉讼。", "本年度未发生行政复议和行政诉讼", "存在的主要问题：一是公开不及时",
+    "行政复议", "行政复议 行政诉讼", "存在问题：信息更新不够及时。",
+])
+def test_prose_labels_and_table_cells_are_not_headings(line):
+    assert heading_key(normalize_lines([line])[0]) is None
+
+
+def test_bare_table_cell_does_not_stand_in_for_a_missing_appeals_heading():
+    norm = _doc(["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"])
+    norm += normalize_lines(["行政复议", "结果维持", "0", "", "存在的主要问题：一是公开不及时。", "",
+                             "本年度未发生行政复议和行政诉讼。"])
+    assert list(split_sections(norm)) == ["overview", "proactive", "requests"]

@@ -1,8 +1,8 @@
 """Text → lines fit for matching, one normalised line per raw line (so line numbers stay true).
 
 What changes: full-width ASCII forms become ASCII (（ → (, ： → :, ０ → 0); odd spaces (NBSP, ideographic
-space, zero-width) become plain spaces; traditional characters become simplified with phrase mapping
-(資訊 → 信息, 檔案 → 文件, via OpenCC); inline pinyin after a character is dropped (運(yùn)輸 → 运输).
+space, zero-width) become plain spaces; traditional characters become simplified (OpenCC t2s; in
+big5-gateway text also 資訊 → 信息, 檔案 → 文件…); inline pinyin after a character is dropped (運(yùn)輸 → 运输).
 What does not: spaces inside labels (label matching removes them itself), punctuation inside CJK text
 such as 、“”《》, and anything that would merge or split lines.
 """
@@ -25,7 +25,33 @@ _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-z{_TONED}ü]*[{_TONED}])[a-z
 def _converter():
     import opencc
 
-    return opencc.OpenCC("tw2sp")  # Taiwan phrases too: 資訊→信息, 檔案→文件
+    # Plain t2s, not tw2sp: tw2sp also rewrites mainland words that merely look Taiwanese once converted
+    # to traditional characters (查詢→查找, 文件→文档, 程序→进程, 互動→交互), which corrupts labels and prose.
+    return opencc.OpenCC("t2s")
+
+
+# The big5 gateway (and OpenCC s2twp) swaps mainland vocabulary for Taiwan vocabulary. These phrases are
+# mapped back only in text that shows the gateway's mark (資訊 for 信息), because in ordinary traditional
+# text 檔案 is 档案 (archives) and 專案 a special case.
+_GATEWAY_PHRASES = {
+    "網際網路": "互联网", "入口網站": "门户网站", "資料庫": "数据库", "記憶體": "内存", "部落格": "博客",
+    "使用者": "用户", "最佳化": "优化", "短影片": "短视频", "資訊": "信息", "檔案": "文件", "軟體": "软件",
+    "硬體": "硬件", "軟件": "软件", "網路": "网络", "專案": "项目", "釋出": "发布", "列印": "打印", "預設": "默认",
+    "程式": "程序", "登入": "登录", "視窗": "窗口", "螢幕": "屏幕", "滑鼠": "鼠标", "連結": "链接", "影片": "视频",
+}
+_GATEWAY = re.compile("|".join(sorted(_GATEWAY_PHRASES, key=len, reverse=True)))
+
+
+def is_gateway_text(text: str) -> bool:
+    """Text converted with Taiwan vocabulary: 資訊 stands where a report says 信息."""
+    n = text.count("資訊")
+    return n > 0 and n >= text.count("信息")
+
+
+def _t2s(text: str) -> str:
+    if is_gateway_text(text):
+        text = _GATEWAY.sub(lambda m: _GATEWAY_PHRASES[m.group(0)], text)
+    return _converter().convert(text)
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +70,10 @@ def has_traditional(text: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified (with Taiwan phrase mapping); a no-op for text that is already simplified."""
+    """Traditional → simplified (Taiwan phrases too in big5-gateway text); a no-op for simplified text."""
     if not has_traditional(text):
         return text
-    return _converter().convert(text)
+    return _t2s(text)
 
 
 def split_lines(text: str) -> list[str]:
@@ -68,7 +94,7 @@ def normalize_lines(raw: list[str]) -> list[str]:
     """Normalise each raw line; traditional → simplified is decided once for the whole text."""
     text = "\n".join(raw)
     if has_traditional(text):
-        converted = _converter().convert(text).split("\n")
+        converted = _t2s(text).split("\n")
         if len(converted) == len(raw):
             raw = converted
     return [normalize_line(line) for line in raw]

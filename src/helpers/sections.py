@@ -32,6 +32,10 @@ _PREFIX = re.compile(rf"^(?:第([{_NUM}])(?:部分|章|节)|([{_NUM}])[、.,:]?|
 _DECOR = re.compile(r"^[#*【\[]+|[*】\]。.:]+$")
 _PATTERNS = {k: re.compile(rf"(?:{w})") for k, w in _WORDS.items()}
 _NUMBERED_PATTERNS = {k: re.compile(w) for k, w in _NUMBERED_ONLY.items()}
+# Unnumbered headings must say more than a table cell does: a bare `行政复议` cell is not part 四's heading.
+_UNNUMBERED_NEED = {"appeals": re.compile(r"情况|信息公开|被申请|提起")}
+# An unnumbered line that goes on after a colon (`存在的主要问题：一是…`) is a label with its content.
+_LABEL_COLON = re.compile(r"[:：]..")
 _NOT_HEADING = re.compile(r"本年度办[理结]结果|结转下年|本年新收|上年结转|第二十条")
 _MAX_HEADING = 60  # longer lines are prose (or the opening list of parts), unless numbered
 _MAX_MERGED = 40
@@ -45,7 +49,9 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         return None
     if len(norm_line) > _MAX_HEADING + 20 and norm_line.lstrip(_LEAD)[:1] not in _NUMERAL_CHARS:
         return None  # fast path: long prose lines cannot be headings unless numbered
-    s = _DECOR.sub("", squeeze(norm_line))
+    s = squeeze(norm_line)
+    prose = s.endswith(("。", "!", "?", ";", "；", "！", "？"))
+    s = _DECOR.sub("", s)
     if not s or s.startswith("("):
         return None
     m = _PREFIX.match(s)
@@ -57,13 +63,15 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         rest = s
     if not rest or (len(s) > _MAX_HEADING and numeral is None):
         return None
+    if numeral is None and (prose or _LABEL_COLON.search(s)):
+        return None  # a sentence (`本年度未发生行政复议和行政诉讼。`) or a label with its content
     if _NOT_HEADING.search(rest[:_MAX_HEADING]):
         return None
     for key, pat in _PATTERNS.items():
         hm = pat.match(rest)
         if not hm:
             continue
-        if numeral is None and len(s) > 30:
+        if numeral is None and (len(s) > 30 or (key in _UNNUMBERED_NEED and not _UNNUMBERED_NEED[key].search(s))):
             return None
         if len(s) > _MAX_HEADING and hm.end() > _MAX_MERGED:
             return None

@@ -1,0 +1,83 @@
+"""Whole synthetic reports in every table layout, parsed from bytes by ``parse_bytes``: values, statuses,
+template and provenance (``raw`` printed on ``line``) must all come back, whatever the rendering."""
+from __future__ import annotations
+
+import pytest
+
+from layout_render import (LAYOUTS, cells, expected_appeals, expected_disclosure, expected_requests,
+                           parse_report, provenance_errors, random_tables, render_report, values, warnings_of)
+
+
+def _assert_round_trip(res, t, text):
+    assert res.report["status"] == "ok"
+    assert res.report["template"] == t["template"]
+    assert sorted((i, m, v) for (i, m), v in values(res, "disclosure").items()) == sorted(expected_disclosure(t))
+    got = [(r["row"], r["applicant"], r["value"], r["status"]) for r in res.tables["requests"]]
+    assert got == expected_requests(t)
+    assert [(r["proceeding"], r["result"], r["value"]) for r in res.tables["appeals"]] == expected_appeals(t)
+    assert provenance_errors(res, text) == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("template,split", [("2021", True), ("2019", False), ("2021", False)])
+def test_whole_report_in_each_layout(layout, template, split):
+    t = random_tables(hash((layout, template, split, "family")) % 997, template, split)
+    text = render_report(t, layout)
+    _assert_round_trip(parse_report(text), t, text)
+
+
+@pytest.mark.parametrize("mix", [("cell-per-line", "pipe-row", "pdf-runs"), ("pdf-space", "markdown", "tab"),
+                                 ("label-line-values-line", "cell-per-line-blank", "cell-pipe-alternating")])
+def test_one_report_mixes_layouts(mix):
+    t = random_tables(101)
+    text = render_report(t, dict(zip(("disclosure", "requests", "appeals"), mix)))
+    _assert_round_trip(parse_report(text), t, text)
+
+
+def test_pipe_rows_with_a_leading_empty_slot_after_a_rowspan_label():
+    """D100: sub-rows below `(三)不予公开 | 1.属于国家秘密 | …` start with an empty `| |` slot."""
+    t = random_tables(102)
+    text = render_report(t, "pipe-row")
+    lines = [(" | " + ln) if ln.startswith(("2.", "3.", "4.", "5.", "6.", "7.", "8.")) else ln
+             for ln in text.split("\n")]
+    text = "\n".join(lines)
+    assert "\n | 2.重复申请 |" in text
+    _assert_round_trip(parse_report(text), t, text)
+
+
+def test_cell_per_line_pipe_with_a_lone_pipe_before_every_row():
+    """D128: a lone `|` line opens every row; it is the end of the row above, not an empty first cell."""
+    t = random_tables(103)
+    text = render_report(t, "cell-per-line-pipe")
+    text = "\n".join(("|\n" + ln) if ln.startswith(("(", "一、", "二、", "三、", "四、")) else ln
+                     for ln in text.split("\n"))
+    _assert_round_trip(parse_report(text), t, text)
+
+
+def test_requests_header_note_joined_to_applicant_cell_and_wrapped():
+    """The 勾稽关系 note is the first header cell, broken over two lines (D113), in a pipe table."""
+    t = random_tables(104)
+    text = render_report(t, "pipe-row").replace("第一项加第二项之和,", "第一项加第二项之和,\n", 1)
+    assert "之和,\n等于" in text
+    _assert_round_trip(parse_report(text), t, text)
+
+
+def test_line_and_raw_point_at_the_printed_cell():
+    t = random_tables(105)
+    text = render_report(t, "cell-per-line-blank")
+    res = parse_report(text)
+    lines = text.split("\n")
+    for r in res.tables["requests"]:
+        assert lines[r["line"] - 1].strip() == str(r["value"])  # one cell per line: the line is the number
+    granted = cells(res, "requests")[("granted", "natural_person")]
+    assert lines[granted["line"] - 3].startswith("(一)予以公开")
+
+
+@pytest.mark.parametrize("layout", ["tab", "pipe-row", "pdf-runs"])
+def test_no_headings_at_all(layout):
+    """D151-style reports without part headings: the tables are found by their own anchors."""
+    t = random_tables(106)
+    text = render_report(t, layout, headings=False)
+    res = parse_report(text)
+    assert values(res, "appeals") == {(p, r): v for (p, r), v in t["appeals"].items()}
+    assert not [w for w in warnings_of(res, "tables") if "not found" in w]
