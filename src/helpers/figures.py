@@ -122,8 +122,15 @@ def _token(m: re.Match[str], s: str) -> Token | None:
                  printed=printed)
 
 
+# A line can hold a token only where a digit is printed or a Chinese numeral runs into a unit (a Chinese
+# numeral without a unit is never a token): most prose lines have neither, and skip the token scan.
+_MAYBE_TOKEN = re.compile(rf"\d|[{_CN}](?:万|亿)?(?:余|多)?(?:" + "|".join(re.escape(u) for u in _UNITS) + ")")
+
+
 def tokens(s: str) -> list[Token]:
     """Every number token in a squeezed line, in order (unitless ones included; rules decide)."""
+    if not _MAYBE_TOKEN.search(s):
+        return []
     out = []
     for m in _TOKEN.finditer(s):
         if m.group("d") is None and m.group("c") is None:
@@ -339,6 +346,11 @@ def _squeeze(line: str) -> tuple[str, list[int]]:
     return "".join(line[i] for i in pos), pos
 
 
+def _squeezed(line: str) -> str:
+    """``_squeeze(line)[0]`` without the position map (str.split drops exactly the str.isspace chars)."""
+    return "".join(line.split())
+
+
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     m = None
     for m in pattern.finditer(text):
@@ -540,6 +552,8 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
 
 def requests_none(s: str) -> re.Match[str] | None:
     """A nil return stated in words (未收到…申请), the only figure read without a numeral."""
+    if "公开" not in s:  # every branch of _REQUESTS_NONE names 公开
+        return None
     for m in _REQUESTS_NONE.finditer(s):
         if not re.search(_NOT_REVIEW, m.group(0)):
             return m
@@ -564,17 +578,21 @@ def _is_table_row(line: str) -> bool:
 
 def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
     """1-based lines worth reading: everything except table rows and the problems part (plans, not facts)."""
-    table_parts = {k: s for k, s in sections.items() if k in ("proactive", "requests", "appeals")}
+    spans = [(s.start, s.end) for k, s in sections.items() if k in ("proactive", "requests", "appeals")]
     problems = sections.get("problems")
+    skip_a, skip_b = (problems.start, problems.end) if problems is not None else (1, 0)
     out = []
     for n, line in enumerate(doc.norm, start=1):
-        if problems is not None and problems.start <= n <= problems.end:
+        if skip_a <= n <= skip_b:
             continue
-        if not line.strip() or _is_table_row(line):
+        stripped = line.strip()
+        if not stripped:
             continue
-        in_table = any(s.start <= n <= s.end for s in table_parts.values())
-        if in_table and (len(line.strip()) < 15 or not re.search(r"[，。；,;]", line)):
+        if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(line):
             continue
+        if len(stripped) < 15 or not _PUNCT.search(line):
+            if any(a <= n <= b for a, b in spans):
+                continue
         out.append(n)
     return out
 
@@ -628,17 +646,21 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
         rows.append(row)
 
     for n in _prose_lines(doc, sections):
-        raw_line, norm_line = doc.raw[n - 1], doc.norm[n - 1]
-        s, pos = _squeeze(norm_line)
+        norm_line = doc.norm[n - 1]
+        s = _squeezed(norm_line)
         if not s:
             continue
         found, warn = read_line(s)
         for w in warn:
             warnings.append({"line": n, "message": w})
         nil = requests_none(s)
+        if not found and nil is None:
+            continue
+        raw_line = doc.raw[n - 1]
+        pos = [i for i, ch in enumerate(norm_line) if not ch.isspace()]  # only for lines that quote
         nil_added = False
         for f in found:
-            if nil is not None and not nil_added and pos and f.token.start > nil.start():
+            if nil is not None and not nil_added and f.token.start > nil.start():
                 add("requests_received", 0, "件", "exact",
                     _quote(raw_line, norm_line, s, pos, nil.start(), nil.end(), text, counts), n)
                 nil_added = True
