@@ -81,3 +81,34 @@ def test_no_headings_at_all(layout):
     res = parse_report(text)
     assert values(res, "appeals") == {(p, r): v for (p, r), v in t["appeals"].items()}
     assert not [w for w in warnings_of(res, "tables") if "not found" in w]
+
+
+ORGS = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "markdown", "tab", "label-line-values-line"])
+def test_empty_slots_between_values_are_blank_cells(layout):
+    """D98/D100: `| 3 |   |   |   |   |   | 3 |` — only 自然人 and 总计 filled; the empty slots sit between
+    two values of the row, so they are positioned blank cells, not an ambiguous short row."""
+    t = random_tables(107)
+    blanks = frozenset((r, a) for r in t["rows"][2:] for a in ORGS)
+    text = render_report(t, layout, blanks=blanks)
+    res = parse_report(text)
+    got = cells(res, "requests")
+    for r in t["rows"][2:]:
+        assert got[(r, "natural_person")]["value"] == t["requests"][(r, "natural_person")]
+        assert got[(r, "total")]["value"] == t["requests"][(r, "total")]
+        assert all(got[(r, a)]["status"] == "blank" and got[(r, a)]["value"] is None for a in ORGS)
+    assert got[("new_received", "research_institution")]["status"] == "printed"
+    assert provenance_errors(res, text) == []
+
+
+def test_a_run_of_bare_pipes_loses_positions():
+    """D97: one run of pipes stands for several empty cells; the row is ambiguous, never shifted."""
+    t = random_tables(108)
+    text = render_report(t, "pipe-row", blanks=frozenset(("granted", a) for a in ORGS))
+    text = text.replace(" |   |   |   |   |   | ", " | |||| ", 1)
+    res = parse_report(text)
+    got = cells(res, "requests")
+    assert got[("granted", "natural_person")]["status"] == "ambiguous"
+    assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]

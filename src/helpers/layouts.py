@@ -35,6 +35,7 @@ class Cell:
     value: float | int | None = None
     unit: str = ""  # unit printed inside the cell: 万元 / 元 / 件 / ""
     col: int = -1  # position in its line's split (tab/pipe rows), to spot shifted rows
+    gap: bool = False  # an empty slot between two values of a row (`3 | | 1`): a blank cell if the row needs it
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -152,9 +153,14 @@ def _split_pair(norm: str, raw: str, pat: re.Pattern[str]) -> list[tuple[str, st
 
 
 @lru_cache(maxsize=16384)
-def _row_template(ln: str, sep: str) -> tuple[tuple[tuple[int, str, str, float | int | None, str], ...],
-                                                tuple[str, ...]]:
-    """A tab/pipe row's cells (col, key, kind, value, unit) and its parts; cached, since form rows repeat."""
+def _row_template(ln: str, sep: str, markdown: bool = False
+                  ) -> tuple[tuple[tuple[int, str, str, float | int | None, str], ...], tuple[str, ...]]:
+    """A tab/pipe row's cells (col, key, kind, value, unit) and its parts; cached, since form rows repeat.
+
+    Empty slots between two values of the line are kept as gaps (kind ``gap``): a tab row's `3\t\t1`, a
+    pipe row's `3 | | 1`, a markdown row's `| 3 |  | 1 |` (and its trailing `|  |` cells). A pipe row's
+    run of bare pipes (`3 | |||| 1`) is merge padding that loses positions, so such a line keeps no gaps.
+    """
     parts = tuple((_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(ln))
     cells = []
     for col, t in enumerate(parts):
@@ -162,6 +168,15 @@ def _row_template(ln: str, sep: str) -> tuple[tuple[tuple[int, str, str, float |
             key, kind, value, unit = classify(t)
             if kind != "rule":
                 cells.append((col, key, kind, value, unit))
+    vals = [c[0] for c in cells if c[2] in ("num", "ph")]
+    if vals:
+        lo = vals[0]
+        hi = len(parts) - 2 if markdown and ln.rstrip().endswith("|") else vals[-1]
+        empties = [col for col in range(lo + 1, hi + 1) if not parts[col] or parts[col].isspace()]
+        bare = sep == "|" and not markdown and any(not parts[col] for col in empties)
+        if empties and not bare and all(c[2] in ("num", "ph") for c in cells if lo < c[0] <= hi):
+            cells.extend((col, "", "gap", None, "") for col in empties)
+            cells.sort()
     return tuple(cells), parts
 
 
@@ -206,7 +221,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
                 cells.extend(_space_cells(ln, raw[i], line))
                 continue
             sep = "\t" if layout == TAB and ("\t" in ln or "|" not in ln) else "|"
-            template = _row_template(ln, sep)
+            template = _row_template(ln, sep, layout == MARKDOWN)
             r = raw[i]
             if r != ln:
                 raws = (_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(r)
@@ -215,7 +230,10 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
             else:
                 raws = template[1]
             for col, key, kind, value, unit in template[0]:
-                cells.append(Cell(kind, key, raws[col].strip(), line, value, unit, col))
+                if kind == "gap":
+                    cells.append(Cell("empty", "", raws[col].strip(), line, None, "", col, True))
+                else:
+                    cells.append(Cell(kind, key, raws[col].strip(), line, value, unit, col))
         return layout, cells
     if layout == SPACE:
         for i in range(n):

@@ -171,9 +171,17 @@ class _Row:
 
 
 def _fit(slots: list[Cell], ncols: int, marked: bool) -> list[Cell]:
-    """Drop empty cells a marked layout prints beyond the row's width (a row of padding after it)."""
+    """Drop empty cells a marked layout prints beyond the row's width (a row of padding after it).
+
+    A row layout marks nothing, except the empty slots between two values of one line (``gap``): they are
+    blank cells when, and only when, they make the row exactly as wide as the form."""
     if not marked:
-        return [s for s in slots if s.kind != "empty"]
+        vals = [s for s in slots if s.kind != "empty"]
+        if len(vals) < ncols and any(s.gap for s in slots):
+            with_gaps = [s for s in slots if s.kind != "empty" or s.gap]
+            if len(with_gaps) == ncols:
+                return with_gaps
+        return vals
     slots = list(slots)
     while len(slots) > ncols and slots[-1].kind == "empty":
         slots.pop()
