@@ -204,6 +204,16 @@ def render(rows: list[tuple[list[str], list[str]]], layout: str, vertical_header
                 lines.append(" ".join(labels) + " |")
             if vals:
                 lines.append(" | ".join(vals) + " |")
+        elif layout in ("html", "html-pretty"):
+            tds = []
+            for k, c in enumerate(cells):
+                attrs = f' colspan="{7 if k else 3}"' if not vals and len(cells) <= 2 else ""
+                text = c.replace("数量", "<br />数量").replace("企业", "<br />企业") if not vals else c
+                tds.append(f"<td{attrs}>{text if text else '&nbsp;'}</td>")
+            if layout == "html":
+                lines.append("<tr>" + "".join(tds) + "</tr>")
+            else:
+                lines.extend(["<tr>", *("  " + td for td in tds), "</tr>"])
         elif layout in ("pdf-space", "pdf-runs"):
             sep = " " if layout == "pdf-space" else "    "
             if vertical_header and not vals and labels and all(len(x) <= 8 for x in labels):
@@ -214,6 +224,13 @@ def render(rows: list[tuple[list[str], list[str]]], layout: str, vertical_header
             lines.append(sep.join([" ".join(labels)] + vals) if labels else sep.join(vals))
         else:
             raise ValueError(layout)
+    return lines
+
+
+def _wrap(lines: list[str], layout: str) -> list[str]:
+    """HTML tables sit inside `<table>` tags."""
+    if layout.startswith("html"):
+        return ['<table border="1" cellspacing="0">', "<tbody>", *lines, "</tbody>", "</table>"]
     return lines
 
 
@@ -237,11 +254,11 @@ def render_report(t: dict, layouts: dict[str, str] | str, *, blanks: frozenset =
         "一、总体情况" if headings else "", "",
         "本年度，我局认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开政府信息。", "",
         "二、主动公开政府信息情况" if headings else "", "",
-        *render(disclosure_rows(t), layouts["disclosure"]), "",
+        *_wrap(render(disclosure_rows(t), layouts["disclosure"]), layouts["disclosure"]), "",
         "三、收到和处理政府信息公开申请情况" if headings else "", "",
-        *req_lines, "",
+        *_wrap(req_lines, layouts["requests"]), "",
         "四、政府信息公开行政复议、行政诉讼情况" if headings else "", "",
-        *render(appeals_rows(t), layouts["appeals"], vertical_header=True), "",
+        *_wrap(render(appeals_rows(t), layouts["appeals"], vertical_header=True), layouts["appeals"]), "",
         "五、存在的主要问题及改进情况" if headings else "", "",
         "一是公开内容不够全面；二是解读形式较为单一。下一步将加强培训。", "",
         "六、其他需要报告的事项" if headings else "", "", "无。", "",

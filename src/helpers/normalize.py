@@ -4,10 +4,12 @@ What changes: full-width ASCII forms become ASCII (（ → (, ： → :, ０ →
 space, zero-width) become plain spaces; traditional characters become simplified (OpenCC t2s; in
 big5-gateway text also 資訊 → 信息, 檔案 → 文件…); inline pinyin after a character is dropped (運(yùn)輸 → 运输).
 What does not: spaces inside labels (label matching removes them itself), punctuation inside CJK text
-such as 、“”《》, and anything that would merge or split lines.
+such as 、“”《》, and anything that would merge or split lines. HTML markup is turned into pipes (see
+``_html_markup``) so an HTML table reads as a markdown table.
 """
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -83,7 +85,30 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+# HTML table markup (D29: a table kept as HTML text): each cell opens with `|`, a row that ends on the same
+# line closes with `|`, every other tag goes and entities are decoded, so a `<tr>` per line reads as a
+# markdown row (`|a|3| |`) and a `<td>` per line as one cell per line (`|3`, an empty cell a lone `|`).
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def _html_markup(line: str) -> str:
+    row_end = "|" if ("<td" in line or "<th" in line or "<TD" in line) else ""
+
+    def sub(m: re.Match[str]) -> str:
+        tag = m.group(2).lower()
+        if tag in _CELL_TAGS:
+            return "" if m.group(1) else "|"
+        if tag == "tr" and m.group(1):
+            return row_end
+        return ""
+
+    return html.unescape(_TAG.sub(sub, line))
+
+
 def normalize_line(line: str) -> str:
+    if "<" in line and _TAG.search(line):
+        line = _html_markup(line)
     line = line.translate(_WIDTH)
     if "(" in line:
         line = _PINYIN.sub("", line)

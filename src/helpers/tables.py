@@ -393,7 +393,7 @@ def _shift_warnings(rows: dict[str, _Row], layout: str, warnings: list[dict]) ->
         if row.label.key.startswith("1"):  # the first sub-row also carries its group's label cell
             prev = None
             continue
-        if prev is not None and row.label.col != prev.label.col:
+        if prev is not None and row.label.line != prev.label.line and row.label.col != prev.label.col:
             _warn(warnings, row.label.line, f"requests: row {code} shifted {row.label.col - prev.label.col:+d} "
                                             f"columns against the row above")
         prev = row
