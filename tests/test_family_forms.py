@@ -173,3 +173,44 @@ def test_pre_2019_structure_has_no_tables_and_no_numbers_from_prose():
     assert not res.tables.get("disclosure")
     assert all(r["value"] is None and r["status"] == "missing" for r in res.tables.get("requests", []))
     assert all(r["value"] is None and r["status"] == "missing" for r in res.tables.get("appeals", []))
+
+
+HUBEI_2019 = {"上一年项目数量": "上一年项目数量(指2019年事项数)",
+              "本年增/减": "本年增/减(增加用正值表示,减少用负值表示,如-8)",
+              "处理决定数量": "处理决定数量(指2020年办件量)",
+              "规章": "规章(设区的市、自治州人民政府应提供相关数据)"}
+YEARS_2021 = {"本年制发件数": "本年(2023)制发件数", "本年处理决定数量": "本年(2023)处理决定",
+              "本年收费金额(单位:万元)": "本年收费金额（单位：万元，保留4位小数）"}
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "cell-per-line-blank", "pdf-runs", "html"])
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_bracketed_instructions_and_years_inside_labels(layout, template):
+    t = random_tables(311, template, split_other=template == "2021")
+    text = render_report(t, layout).replace("<br />", "")
+    for old, new in (HUBEI_2019 if template == "2019" else YEARS_2021).items():
+        assert old in text
+        text = text.replace(old, new)
+    res = parse_report(text)
+    assert res.report["template"] == template
+    assert values(res, "disclosure") == t["disclosure"]
+
+
+TYPOS = {"三、本年度办理结果": "三、本年度办结结果", "2.其他法律行政法规禁止公开": "2.其他法律法规禁止公开",
+         "1.本机关不掌握相关政府信息": "1.本机关不掌控相关政府信息", "3.要求提供公开出版物": "3.要求提供公开出物",
+         "已获取信息": "以获取信息", "社会公益组织": "社会组织", "四、结转下年度继续办理": "四、结转下年继续办理",
+         "(二)部分公开(区分处理的": "(二)部分公开(区别处理的"}
+
+
+@pytest.mark.parametrize("layout", ["tab", "pipe-row", "cell-per-line-blank", "pdf-space"])
+def test_label_typos_seen_in_reports(layout):
+    t = random_tables(312)
+    text = render_report(t, layout)
+    for old, new in TYPOS.items():
+        assert old in text
+        text = text.replace(old, new)
+    text = text.replace("总计", "总 结").replace("(七)总 结", "(七)总计")  # 003: section 四's 总计 printed 总 结
+    res = parse_report(text)
+    assert [(r["row"], r["applicant"], r["value"], r["status"]) for r in res.tables["requests"]] == \
+        expected_requests(t)
+    assert values(res, "appeals") == t["appeals"]
