@@ -371,6 +371,18 @@ def _agency_key(r: dict) -> tuple:
     return tuple(_text(r.get(k)) for k in ("province", "prefecture", "county", "agency"))
 
 
+# The only columns corpus_checks reads: a caller at scale loads just these (and only the rows it keeps).
+CORPUS_COLUMNS = {
+    "reports": ["report_id", "agency", "province", "prefecture", "county", "year", "template", "status"],
+    "requests": ["report_id", "row", "applicant", "value", "status"],
+    "disclosure": ["report_id", "item", "measure", "value"],
+}
+
+
+def _present(df, cols: list[str]) -> list[str]:
+    return [c for c in cols if c in df.columns]
+
+
 def corpus_checks(tables: dict) -> list[dict]:
     """Checks that need several reports; ``tables`` maps table name → DataFrame (reports, requests, disclosure).
 
@@ -387,18 +399,19 @@ def corpus_checks(tables: dict) -> list[dict]:
     req_rows = disc_rows = []
     if reqs is not None and len(reqs):
         keep = (reqs["applicant"] == "total") & reqs["row"].isin(["carried_over", "carried_forward"])
-        req_rows = reqs.loc[keep].to_dict("records")
+        req_rows = reqs.loc[keep, _present(reqs, CORPUS_COLUMNS["requests"])].to_dict("records")
     if disc is not None and len(disc):
         keep = disc["item"].isin(["rules", "normative_documents"]) & disc["measure"].isin(
             ["issued", "repealed", "in_force"])
-        disc_rows = disc.loc[keep].to_dict("records")
+        disc_rows = disc.loc[keep, _present(disc, CORPUS_COLUMNS["disclosure"])].to_dict("records")
     req_by: dict[str, list[dict]] = {}
     for r in req_rows:
         req_by.setdefault(r["report_id"], []).append(r)
     disc_by: dict[str, dict[tuple, float | None]] = {}
     for r in disc_rows:
         disc_by.setdefault(r["report_id"], {})[(r.get("item"), r.get("measure"))] = num(r.get("value"))
-    recs = sorted(reports.to_dict("records"), key=lambda r: str(r["report_id"]))
+    recs = sorted(reports[_present(reports, CORPUS_COLUMNS["reports"])].to_dict("records"),
+                  key=lambda r: str(r["report_id"]))
     if "status" in reports.columns:
         recs = [r for r in recs if r.get("status") not in ("not_report", "failed")]
     index: dict[tuple, dict[int, dict]] = {}

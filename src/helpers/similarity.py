@@ -8,157 +8,322 @@ and a copied passage weighs a lot. For each pair the longest shared passage is g
 first report, so a reader can check it.
 
 Corpus-level: call :func:`similar_problems` on the whole ``problems`` table after all files are parsed.
-Pure Python and numpy. Up to ``exact_below`` reports every pair is scored exactly. Above that, candidates
-come from MinHash banding (a bucket larger than ``per_report`` pairs each member only with its next
-neighbours, so a template shared by thousands of reports costs linear time), and each candidate is then
-scored exactly. Each report keeps at most ``per_report`` partners (its most similar), which bounds the
-table: a cluster of identical texts shows as a chain of pairs, not as every pair.
+Why it scales to a national corpus (hundreds of thousands of reports, most of them near-copies of a few
+templates) in bounded time and memory, all in numpy:
+
+- n-grams are 64-bit rolling hashes, identical texts are vectorised once, and the vectors live in a few
+  flat arrays (no per-report Python objects);
+- below ``exact_below`` reports every pair is scored. Above it, candidates come from MinHash banding; in
+  each band's bucket a report is paired only with its next ``window`` members in (agency, year, report_id)
+  order, so a template shared by thousands of reports costs linear time and an agency's consecutive years
+  sit next to each other;
+- the same agency's reports are always candidates of each other (the story), up to ``window`` per report;
+- each report keeps at most ``2 × per_report`` candidates, its best by MinHash agreement (same-agency pairs
+  first on ties), and only those are scored exactly: at most ``2 × per_report × reports`` cosines;
+- each report keeps its ``per_report`` most similar partners, plus every same-agency pair above the
+  threshold. A cluster of identical texts shows as a chain of pairs, not as every pair.
+
+Every step sorts with explicit tie-breaks and the hash functions come from a fixed seed, so the same corpus
+gives the same rows in the same order on every run. :class:`SimilarityStats` counts the work done.
 """
 from __future__ import annotations
 
-import math
 import re
-import zlib
-from collections import Counter, defaultdict
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .normalize import normalize_lines
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 COLUMNS = ["report_id_a", "report_id_b", "similarity", "shared_passage"]
 _NOT_WORD = re.compile(r"[\W_\d]", re.UNICODE)
 _PASSAGE_N = 8  # n-gram length used to find the shared passage quickly
 _HASHES, _ROWS = 60, 3  # MinHash: 20 bands of 3 rows (Jaccard 0.5 → candidate with p ≈ 0.93)
-_PRIME = (1 << 61) - 1
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_BATCH = 8192  # pairs per vectorised cosine batch (bounds the temporary arrays)
 
 
-def _section_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> dict[str, tuple[str, str, list[int]]]:
-    """report_id → (normalised text without whitespace, the raw text, raw index of each normalised char)."""
+@dataclass
+class SimilarityStats:
+    """How much work one run did: the bound to check is ``n_compared <= 2 * per_report * n_reports``
+    (plus the same-agency pairs)."""
+
+    n_reports: int = 0
+    n_texts: int = 0  # distinct texts after normalisation
+    n_candidates: int = 0  # distinct candidate pairs from MinHash buckets and agencies
+    n_compared: int = 0  # exact cosines computed
+    n_pairs: int = 0  # rows in the result
+
+
+# ---------------------------------------------------------------------------------------------- texts
+def _section_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """report_id → (normalised text without whitespace, the text it is cut from: raw when normalising kept
+    the length, else normalised). One sort and one pass, no per-report pandas work."""
     order = {p: k for k, p in enumerate(parts)}
-    df = problems[problems["part"].isin(parts)].copy()
-    df["_order"] = df["part"].map(order)
-    df = df.sort_values(["report_id", "_order", "line_start"], kind="stable")
-    out: dict[str, tuple[str, str, list[int]]] = {}
-    for rid, g in df.groupby("report_id", sort=True):
-        raw = "\n".join(str(t) for t in g["text"].dropna())
+    df = problems.loc[problems["part"].isin(parts), ["report_id", "part", "text", "line_start"]]
+    df = df.assign(_order=df["part"].map(order)).sort_values(["report_id", "_order", "line_start"], kind="stable")
+    out: dict[str, tuple[str, str]] = {}
+    rids = df["report_id"].astype(str).to_numpy()
+    texts = df["text"].to_numpy()
+    if not len(rids):
+        return out
+    starts = np.flatnonzero(np.r_[True, rids[1:] != rids[:-1]])
+    ends = np.r_[starts[1:], len(rids)]
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        raw = "\n".join(t for t in texts[s:e] if isinstance(t, str) and t)
         norm = "\n".join(normalize_lines(raw.split("\n")))
         source = raw if len(norm) == len(raw) else norm  # traditional phrase mapping can change the length
-        idx = [i for i, c in enumerate(norm) if not c.isspace()]
-        if idx:
-            out[str(rid)] = ("".join(norm[i] for i in idx), source, idx)
+        squeezed = "".join(norm.split())
+        if squeezed:
+            out[str(rids[s])] = (squeezed, source)
     return out
 
 
 def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems", "improvements")) -> dict[str, str]:
     """report_id → the section's text (the chosen parts in order), normalised, whitespace removed."""
-    return {rid: t for rid, (t, _, _) in _section_docs(problems, parts).items()}
+    return {rid: t for rid, (t, _) in _section_docs(problems, parts).items()}
 
 
-def _ngrams(text: str, n: int) -> Counter[str]:
-    bare = _NOT_WORD.sub("", text)
-    return Counter(bare[i:i + n] for i in range(max(len(bare) - n + 1, 0)))
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def _vectors(grams: dict[str, Counter[str]]) -> dict[str, tuple["np.ndarray", "np.ndarray"]]:
-    """L2-normalised TF-IDF vectors, (1 + ln tf) × (ln((1 + N) / (1 + df)) + 1), as (sorted n-gram ids,
-    weights) arrays so a cosine is one numpy intersection."""
-    import numpy as np
-
-    df: Counter[str] = Counter()
-    for g in grams.values():
-        df.update(g.keys())
-    N = len(grams)
-    vocab = {k: i for i, k in enumerate(sorted(df))}
-    vecs = {}
-    for rid, g in grams.items():
-        keys = np.fromiter((vocab[k] for k in g), dtype=np.int64, count=len(g))
-        w = np.fromiter(((1 + math.log(c)) * (math.log((1 + N) / (1 + df[k])) + 1) for k, c in g.items()),
-                        dtype=np.float64, count=len(g))
-        order = np.argsort(keys)
-        norm = float(np.sqrt(w @ w)) or 1.0
-        vecs[rid] = (keys[order], w[order] / norm)
-    return vecs
+def _gram_hashes(text: str, n: int) -> np.ndarray:
+    """64-bit hash of every character n-gram of ``text`` (polynomial, then mixed), one per position."""
+    c = _codes(text)
+    m = len(c) - n + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    for k in range(n):
+        h = h * _MUL + c[k:k + m]
+    h ^= h >> np.uint64(31)
+    h *= _MIX1
+    h ^= h >> np.uint64(29)
+    return h
 
 
-def _cosine(va: tuple["np.ndarray", "np.ndarray"], vb: tuple["np.ndarray", "np.ndarray"]) -> float:
-    import numpy as np
+# ---------------------------------------------------------------------------------------------- vectors
+@dataclass
+class _Vectors:
+    """L2-normalised TF-IDF vectors of the distinct texts as one flat sorted array: text t's entries are
+    ``keys[ptr[t]:ptr[t+1]]`` = t × V + vocabulary id (so the whole array is sorted) and ``wts``."""
 
-    _, ia, ib = np.intersect1d(va[0], vb[0], assume_unique=True, return_indices=True)
-    return min(float(va[1][ia] @ vb[1][ib]), 1.0)
+    keys: np.ndarray
+    wts: np.ndarray
+    ptr: np.ndarray
+    V: int
+    grams: list[np.ndarray]  # each text's distinct n-gram hashes (for MinHash)
 
 
-def _all_pairs(ids: list[str]) -> set[tuple[str, str]]:
-    return {(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]}
+def _vectors(texts: list[str], n: int) -> _Vectors:
+    """(1 + ln tf) × (ln((1 + N) / (1 + df)) + 1), N = number of texts, df over the distinct texts."""
+    uniq, counts = [], []
+    for t in texts:
+        u, c = np.unique(_gram_hashes(_NOT_WORD.sub("", t), n), return_counts=True)
+        uniq.append(u)
+        counts.append(c)
+    lens = np.fromiter((len(u) for u in uniq), dtype=np.int64, count=len(uniq))
+    ptr = np.r_[0, np.cumsum(lens)]
+    flat = np.concatenate(uniq) if uniq else np.empty(0, dtype=np.uint64)
+    vocab, ids, df = np.unique(flat, return_inverse=True, return_counts=True)
+    N = len(texts)
+    tf = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
+    w = (1 + np.log(tf)) * (np.log((1 + N) / (1 + df[ids])) + 1)
+    owner = np.repeat(np.arange(N, dtype=np.int64), lens)
+    norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=N))
+    w /= np.where(norms > 0, norms, 1.0)[owner]
+    V = max(len(vocab), 1)
+    return _Vectors(keys=owner * V + ids.astype(np.int64), wts=w, ptr=ptr, V=V, grams=uniq)
 
 
-def _minhash_candidates(grams: dict[str, Counter[str]], window: int) -> set[tuple[str, str]]:
-    """Pairs that share a MinHash band; in a big bucket each member is paired with its next ``window``."""
-    import numpy as np
-
-    rng = np.random.default_rng(20240101)  # fixed: the same corpus always gives the same table
-    a = rng.integers(1, 1 << 31, size=_HASHES, dtype=np.uint64)
-    b = rng.integers(0, 1 << 31, size=_HASHES, dtype=np.uint64)
-    sigs: dict[str, bytes] = {}
-    for rid, g in grams.items():
-        if not g:
+def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Exact cosine of text pairs (A[i], B[i]), vectorised: look every entry of A's vector up in the flat
+    sorted key array under B's offset."""
+    out = np.zeros(len(A), dtype=np.float64)
+    for s in range(0, len(A), _BATCH):
+        a, b = A[s:s + _BATCH], B[s:s + _BATCH]
+        lens = vec.ptr[a + 1] - vec.ptr[a]
+        total = int(lens.sum())
+        if not total:
             continue
-        h = np.fromiter((zlib.crc32(k.encode("utf-8")) for k in g), dtype=np.uint64, count=len(g))
-        # (a·h + b) mod p with a, h < 2^32: the product stays below 2^64
-        sig = ((a[:, None] * h[None, :] + b[:, None]) % np.uint64(_PRIME)).min(axis=1)
-        sigs[rid] = sig.astype(np.uint64).tobytes()
-    width = 8 * _ROWS
-    out: set[tuple[str, str]] = set()
+        pair = np.repeat(np.arange(len(a)), lens)
+        first = np.r_[0, np.cumsum(lens)[:-1]]
+        pos = np.repeat(vec.ptr[a], lens) + (np.arange(total) - np.repeat(first, lens))
+        q = vec.keys[pos] + (b[pair] - a[pair]) * vec.V
+        j = np.minimum(np.searchsorted(vec.keys, q), len(vec.keys) - 1)
+        hit = vec.keys[j] == q
+        out[s:s + len(a)] = np.bincount(pair[hit], weights=vec.wts[pos[hit]] * vec.wts[j[hit]], minlength=len(a))
+    return np.minimum(out, 1.0)
+
+
+def _signatures(grams: list[np.ndarray]) -> np.ndarray:
+    """MinHash signature of each text (rows), from fixed-seed multiply-shift hash functions."""
+    rng = np.random.default_rng(20240101)  # fixed: the same corpus always gives the same table
+    a = rng.integers(1, 1 << 63, size=_HASHES, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64)
+    sig = np.full((len(grams), _HASHES), np.iinfo(np.uint64).max, dtype=np.uint64)
+    nonempty = [k for k, g in enumerate(grams) if len(g)]
+    step = 4096
+    for s in range(0, len(nonempty), step):
+        ks = nonempty[s:s + step]
+        flat = np.concatenate([grams[k] for k in ks])
+        starts = np.r_[0, np.cumsum([len(grams[k]) for k in ks])[:-1]]
+        for i in range(_HASHES):
+            sig[ks, i] = np.minimum.reduceat((a[i] * flat + b[i]) >> np.uint64(32), starts)
+    return sig
+
+
+# ---------------------------------------------------------------------------------------------- candidates
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: numpy's hash-based unique is slow on millions of int64)."""
+    s = np.sort(a)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
+def _window_pairs(keys: np.ndarray, rank: np.ndarray, window: int, valid: np.ndarray) -> np.ndarray:
+    """Pairs (as lo × D + hi codes) of items with equal ``keys``: each with its next ``window`` in ``rank``
+    order. Small groups give all their pairs; a huge group gives ``window`` pairs per member."""
+    D = len(keys)
+    idx = np.flatnonzero(valid)
+    perm = idx[np.lexsort((rank[idx], keys[idx]))]
+    ks = keys[perm]
+    out = []
+    for t in range(1, window + 1):
+        if t >= len(perm):
+            break
+        same = ks[:-t] == ks[t:]
+        x, y = perm[:-t][same], perm[t:][same]
+        out.append(np.minimum(x, y).astype(np.int64) * D + np.maximum(x, y))
+    return _distinct(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
+
+
+def _minhash_candidates(sig: np.ndarray, rank: np.ndarray, window: int) -> np.ndarray:
+    valid = sig[:, 0] != np.iinfo(np.uint64).max
+    found = np.empty(0, dtype=np.int64)
     for band in range(_HASHES // _ROWS):
-        buckets: dict[bytes, list[str]] = defaultdict(list)
-        for rid in sorted(sigs):
-            buckets[sigs[rid][band * width:(band + 1) * width]].append(rid)
-        for members in buckets.values():
-            for i, x in enumerate(members):
-                for y in members[i + 1:i + 1 + window]:
-                    out.add((x, y))
-    return out
+        cols = sig[:, band * _ROWS:(band + 1) * _ROWS]
+        key = cols[:, 0].copy()
+        for k in range(1, _ROWS):
+            key = key * _MUL + cols[:, k]
+        found = _distinct(np.r_[found, _window_pairs(key, rank, window, valid)])
+    return found
 
 
-def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3, per_report: int | None = 10,
-                 exact_below: int = 150) -> list[tuple[str, str, float]]:
+def _cap_per_item(A: np.ndarray, B: np.ndarray, score: np.ndarray, prefer: np.ndarray, rank: np.ndarray,
+                  cap: int) -> np.ndarray:
+    """Mask of pairs that are among the ``cap`` best (score, then preferred, then nearest in rank) of
+    at least one of their two items."""
+    me, other = np.r_[A, B], np.r_[B, A]
+    pid = np.r_[np.arange(len(A)), np.arange(len(A))]
+    s, p = np.r_[score, score], np.r_[prefer, prefer]
+    order = np.lexsort((rank[other], np.abs(rank[other] - rank[me]), ~p, -s, me))
+    me_sorted = me[order]
+    first = np.r_[True, me_sorted[1:] != me_sorted[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    keep = np.zeros(len(A), dtype=bool)
+    keep[pid[order][np.arange(len(order)) - start < cap]] = True
+    return keep
+
+
+def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3, per_report: int | None = 5,
+                 exact_below: int = 150, *, groups: dict[str, tuple[str, int]] | None = None, window: int = 10,
+                 stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
     """(a, b, cosine) for pairs at or above ``min_similarity``, a < b, most similar first.
 
-    Each report keeps at most ``per_report`` partners (None: all); exact over all pairs below
+    ``groups`` maps report_id → (agency, year): same-agency pairs are always compared and kept, and
+    reports are ordered by agency and year. ``per_report``: partners kept per report (None: all; then every
+    pair is compared whatever the size, so only for small corpora). Exact over all pairs below
     ``exact_below`` reports, MinHash candidates above (see the module docstring).
     """
-    grams = {rid: _ngrams(t, n) for rid, t in texts.items()}
-    vecs = _vectors(grams)
-    ids = sorted(rid for rid in vecs if len(vecs[rid][0]))
-    if len(ids) < exact_below:
-        candidates = _all_pairs(ids)
+    stats = stats if stats is not None else SimilarityStats()
+    groups = groups or {}
+    ids = sorted(texts, key=lambda r: (*_group_key(groups.get(r)), r))
+    D = len(ids)
+    stats.n_reports = D
+    if D < 2:
+        return []
+    rank = np.arange(D, dtype=np.int64)
+    bare = [_NOT_WORD.sub("", texts[r]) for r in ids]
+    distinct: dict[str, int] = {}
+    text_of = np.fromiter((distinct.setdefault(t, len(distinct)) for t in bare), dtype=np.int64, count=D)
+    uniq = list(distinct)
+    stats.n_texts = len(uniq)
+    vec = _vectors(uniq, n)
+    has_grams = (vec.ptr[1:] - vec.ptr[:-1])[text_of] > 0
+
+    agency = [groups.get(r, ("", None))[0] for r in ids]
+    _, akey = np.unique(np.asarray(agency, dtype=object), return_inverse=True)
+    akey = np.where(np.asarray(agency, dtype=object) == "", -1, akey.astype(np.int64))
+    if D < exact_below or per_report is None:
+        ii, jj = np.triu_indices(D, 1)
+        codes = ii.astype(np.int64) * D + jj
     else:
-        candidates = _minhash_candidates({rid: grams[rid] for rid in ids}, window=per_report or 10)
+        sig = _signatures(vec.grams)[text_of]
+        codes = _minhash_candidates(sig, rank, window)
+        codes = _distinct(np.r_[codes, _window_pairs(akey, rank, window, akey >= 0)])
+    A, B = codes // D, codes % D
+    ok = has_grams[A] & has_grams[B]
+    A, B = A[ok], B[ok]
+    same = (akey[A] == akey[B]) & (akey[A] >= 0)
+    stats.n_candidates = len(A)
+    if per_report is not None and D >= exact_below and len(A):
+        agree = np.zeros(len(A))
+        for s in range(0, len(A), 1 << 16):
+            agree[s:s + (1 << 16)] = (sig[A[s:s + (1 << 16)]] == sig[B[s:s + (1 << 16)]]).mean(axis=1)
+        keep = _cap_per_item(A, B, agree, same, rank, 2 * per_report) | same
+        A, B, same = A[keep], B[keep], same[keep]
+    ta, tb = text_of[A], text_of[B]
+    sims = np.ones(len(A))
+    differ = ta != tb
+    sims[differ] = _cosines(vec, ta[differ], tb[differ])
+    stats.n_compared = int(differ.sum())
+    hit = sims >= min_similarity
     scored = []
-    for a, b in candidates:
-        sim = _cosine(vecs[a], vecs[b])
-        if sim >= min_similarity:
-            scored.append((min(a, b), max(a, b), sim))
+    for x, y, s, sa in zip(A[hit].tolist(), B[hit].tolist(), sims[hit].tolist(), same[hit].tolist()):
+        a, b = (ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x])
+        scored.append((a, b, s, sa))
     scored.sort(key=lambda t: (-t[2], t[0], t[1]))
     if per_report is None:
-        return scored
-    # the union of every report's own top ``per_report`` list (scored is in each report's rank order)
-    own: Counter[str] = Counter()
-    keep: list[tuple[str, str, float]] = []
-    for a, b, sim in scored:
-        wanted = False
+        keep_rows = [(a, b, s) for a, b, s, _ in scored]
+    else:
+        keep_rows = _top_partners(scored, per_report)
+    stats.n_pairs = len(keep_rows)
+    return keep_rows
+
+
+def _group_key(g: tuple[str, int] | None) -> tuple[int, str, int]:
+    """Reports without a known agency sort last; within an agency, by year."""
+    if not g or not g[0]:
+        return (1, "", 0)
+    year = g[1] if isinstance(g[1], (int, np.integer)) else -1
+    return (0, g[0], int(year))
+
+
+def _top_partners(scored: list[tuple[str, str, float, bool]], per_report: int) -> list[tuple[str, str, float]]:
+    """The union of every report's own top ``per_report`` list (``scored`` is in rank order), plus every
+    same-agency pair."""
+    own: dict[str, int] = {}
+    keep = []
+    for a, b, sim, same in scored:
+        wanted = same
         for x in (a, b):
-            if own[x] < per_report:
-                own[x] += 1
+            k = own.get(x, 0)
+            if k < per_report:
+                own[x] = k + 1
                 wanted = True
         if wanted:
             keep.append((a, b, sim))
     return keep
 
 
+# ---------------------------------------------------------------------------------------------- passages
 def longest_shared(a: str, b: str) -> str:
     """The longest passage the two texts share verbatim (after normalisation)."""
     start, size = _longest(a, b)
@@ -166,51 +331,80 @@ def longest_shared(a: str, b: str) -> str:
 
 
 def _longest(a: str, b: str) -> tuple[int, int]:
-    """(start in a, length) of the longest common passage. Fast path: the longest run of ``a``'s 8-grams
-    that occur in ``b``, accepted when the run really is a substring of ``b``; otherwise difflib."""
+    """(start in a, length) of the longest common passage. Fast path (numpy): the longest run of ``a``'s
+    8-grams that occur in ``b``, accepted when the run really is a substring of ``b``; otherwise difflib."""
     if a == b:
         return 0, len(a)
     n = _PASSAGE_N
     if len(a) >= n and len(b) >= n:
-        in_b = {b[i:i + n] for i in range(len(b) - n + 1)}
-        best, run_start = (0, 0), None
-        for i in range(len(a) - n + 1):
-            if a[i:i + n] in in_b:
-                run_start = i if run_start is None else run_start
-                size = i + n - run_start
-                if size > best[1]:
-                    best = (run_start, size)
-            else:
-                run_start = None
-        if best[1] and a[best[0]:best[0] + best[1]] in b:
-            return best
+        inb = np.isin(_gram_hashes(a, n), _gram_hashes(b, n))
+        if inb.any():
+            edges = np.diff(np.r_[0, inb.astype(np.int8), 0])
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            k = int(np.argmax(ends - starts))  # first longest run
+            start, size = int(starts[k]), int(ends[k] - starts[k]) + n - 1
+            if a[start:start + size] in b:
+                return start, size
+    if len(a) * len(b) > 4_000_000:  # difflib is quadratic; such long texts always share an 8-gram run
+        return 0, 0
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return m.a, m.size
 
 
-def similar_problems(problems: "pd.DataFrame", n: int = 4, min_similarity: float = 0.3,
-                     parts: tuple[str, ...] = ("problems", "improvements"), max_passage: int = 300,
-                     per_report: int | None = 10, exact_below: int = 150) -> "pd.DataFrame":
+_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
+
+
+def _passage(squeezed: str, source: str, start: int, size: int, max_passage: int) -> str:
+    """Cut the passage from the text as printed (``source``), mapping squeezed offsets back past whitespace."""
+    if not size:
+        return ""
+    idx = np.flatnonzero(~np.isin(_codes(source), _SPACES))
+    if len(idx) != len(squeezed):  # cannot map back: give the normalised passage
+        passage = squeezed[start:start + size]
+    else:
+        passage = source[idx[start]:idx[start + size - 1] + 1].replace("\n", " ")
+    return passage[:max_passage] + "…" if len(passage) > max_passage else passage
+
+
+def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = None, n: int = 4,
+                     min_similarity: float = 0.3, parts: tuple[str, ...] = ("problems", "improvements"),
+                     max_passage: int = 300, per_report: int | None = 5, exact_below: int = 150,
+                     stats: SimilarityStats | None = None) -> "pd.DataFrame":
     """The ``similar_problems`` table: report_id_a, report_id_b, similarity (cosine, 0–1, 4 decimals),
     shared_passage (the longest passage both share, as printed in report a, cut to ``max_passage`` characters
-    with …). Most similar first; at most ``per_report`` partners per report (see :func:`cosine_pairs`)."""
+    with …). Most similar first; each report's ``per_report`` best partners, and with ``reports`` (report_id,
+    agency, year) every same-agency pair above the threshold (see :func:`cosine_pairs`)."""
     import pandas as pd
 
     docs = _section_docs(problems, parts) if len(problems) else {}
     texts = {rid: d[0] for rid, d in docs.items()}
-    rows = []
+    groups = _groups(reports, texts) if reports is not None else None
+    rows, found = [], {}
     for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
-                                  exact_below=exact_below):
-        start, size = _longest(texts[a], texts[b])
-        _, source, idx = docs[a]
-        # cut from report a's raw text, so the passage reads as printed; line breaks become spaces
-        passage = source[idx[start]:idx[start + size - 1] + 1].replace("\n", " ") if size else ""
-        if len(passage) > max_passage:
-            passage = passage[:max_passage] + "…"
-        rows.append({"report_id_a": a, "report_id_b": b, "similarity": round(sim, 4), "shared_passage": passage})
+                                  exact_below=exact_below, groups=groups, stats=stats):
+        key = (texts[a], texts[b], docs[a][1])  # near-copies repeat: each distinct pair is cut once
+        if key not in found:
+            start, size = _longest(texts[a], texts[b])
+            found[key] = _passage(texts[a], docs[a][1], start, size, max_passage)
+        rows.append({"report_id_a": a, "report_id_b": b, "similarity": round(sim, 4),
+                     "shared_passage": found[key]})
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)
+
+
+def _groups(reports: "pd.DataFrame", wanted: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """report_id → (agency, year) for the reports that have a section text."""
+    import pandas as pd
+
+    out = {}
+    cols = [reports[c].tolist() for c in ("report_id", "agency", "year")]
+    for rid, agency, year in zip(*cols):
+        rid = str(rid)
+        if rid in wanted:
+            y = None if pd.isna(year) else int(year)
+            out[rid] = ("".join(agency.split()) if isinstance(agency, str) else "", y)
+    return out
 
 
 def label_pairs(similar: "pd.DataFrame", reports: "pd.DataFrame") -> "pd.DataFrame":
@@ -225,4 +419,4 @@ def label_pairs(similar: "pd.DataFrame", reports: "pd.DataFrame") -> "pd.DataFra
 from .keywords import corpus_idf, distinctive_terms  # noqa: E402  (re-exported: corpus-level text tools)
 
 __all__ = ["similar_problems", "label_pairs", "cosine_pairs", "longest_shared", "section_texts",
-           "corpus_idf", "distinctive_terms"]
+           "SimilarityStats", "corpus_idf", "distinctive_terms"]
