@@ -126,3 +126,15 @@ def test_markdown_with_a_newline_inside_every_cell():
     assert values(res, "disclosure") == t["disclosure"]
     assert _requests(res) == expected_requests(t)
     assert _appeals(res) == expected_appeals(t)
+
+
+@pytest.mark.parametrize("layout", ["cell-per-line", "cell-pipe-alternating"])
+@pytest.mark.parametrize("at", [9, 20, 33])
+def test_blank_lines_around_a_page_number_are_not_empty_cells(layout, at):
+    """Where a blank line is an empty cell, the blank lines a page break brings are still page furniture."""
+    t = random_tables(909)
+    lines = render_report(t, layout).split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("(一)予以公开")) + at
+    lines[k:k] = ["", "", "— 5 —", ""]
+    res = parse_report("\n".join(lines))
+    assert _requests(res) == expected_requests(t)

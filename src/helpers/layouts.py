@@ -245,6 +245,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
         return layout, _cell_blank(norm, raw, first_line)
     # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
     prev_pipe = False
+    furniture = _page_break_blanks(norm) if layout in (ALTERNATING, CELL_LINE) else set()
     for i in range(n):
         ln = norm[i]
         line = first_line + i
@@ -252,7 +253,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
         if PAGE_NUMBER.match(ln) and s:
             continue
         if not s:
-            if layout in (ALTERNATING, CELL_LINE):
+            if layout in (ALTERNATING, CELL_LINE) and i not in furniture:
                 cells.append(Cell("empty", "", "", line))
             prev_pipe = False
             continue
@@ -276,6 +277,24 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
             if c:
                 cells.append(c)
     return layout, cells
+
+
+def _page_break_blanks(norm: list[str]) -> set[int]:
+    """Blank lines next to a page-number line are page furniture, not empty cells (losing a real empty cell
+    there leaves a row short, hence ambiguous; counting furniture as cells would shift it)."""
+    out: set[int] = set()
+    n = len(norm)
+    for i, ln in enumerate(norm):
+        if ln and not ln.isspace() and len(ln) < 24 and PAGE_NUMBER.match(ln):
+            j = i - 1
+            while j >= 0 and not norm[j].strip():
+                out.add(j)
+                j -= 1
+            j = i + 1
+            while j < n and not norm[j].strip():
+                out.add(j)
+                j += 1
+    return out
 
 
 def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
