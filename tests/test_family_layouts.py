@@ -112,3 +112,29 @@ def test_a_run_of_bare_pipes_loses_positions():
     got = cells(res, "requests")
     assert got[("granted", "natural_person")]["status"] == "ambiguous"
     assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "markdown", "label-line-values-line", "html"])
+def test_blank_total_in_the_last_slot_is_blank_not_a_neighbour(layout):
+    """D29/D48: the detail rows print the six applicant cells and leave 总计 as an empty slot before the
+    closing pipe: 总计 is blank, and the other-org value is not taken for the total."""
+    t = random_tables(109)
+    rows = t["rows"][2:-2]
+    text = render_report(t, layout, blanks=frozenset((r, "total") for r in rows))
+    res = parse_report(text)
+    got = cells(res, "requests")
+    for r in rows:
+        assert got[(r, "total")]["status"] == "blank" and got[(r, "total")]["value"] is None
+        assert got[(r, "other_org")]["value"] == t["requests"][(r, "other_org")]
+    assert provenance_errors(res, text) == []
+
+
+def test_pipe_row_padding_after_values_is_not_a_cell():
+    """`| |||` after the values is merge padding: a short row stays ambiguous, never shifted."""
+    t = random_tables(110)
+    text = render_report(t, "pipe-row", drop={"granted": 6})
+    line = next(ln for ln in text.split("\n") if ln.startswith("三、本年度办理结果"))
+    text = text.replace(line, line + " |||", 1)
+    got = cells(parse_report(text), "requests")
+    assert got[("granted", "natural_person")]["status"] == "ambiguous"
+    assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]

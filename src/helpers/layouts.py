@@ -158,8 +158,10 @@ def _row_template(ln: str, sep: str, markdown: bool = False
     """A tab/pipe row's cells (col, key, kind, value, unit) and its parts; cached, since form rows repeat.
 
     Empty slots between two values of the line are kept as gaps (kind ``gap``): a tab row's `3\t\t1`, a
-    pipe row's `3 | | 1`, a markdown row's `| 3 |  | 1 |` (and its trailing `|  |` cells). A pipe row's
-    run of bare pipes (`3 | |||| 1`) is merge padding that loses positions, so such a line keeps no gaps.
+    pipe row's `3 | | 1`, a markdown row's `| 3 |  | 1 |`. Trailing empty cells count in markdown rows,
+    and in pipe rows when they are spaced slots running to the closing pipe (`… | 0 | |`); a tab row's
+    trailing tabs are padding (000, 002). A pipe row's run of bare pipes (`3 | |||| 1`, `| |||`) is merge
+    padding that loses positions, so such a line keeps no gaps.
     """
     parts = tuple((_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(ln))
     cells = []
@@ -170,8 +172,15 @@ def _row_template(ln: str, sep: str, markdown: bool = False
                 cells.append((col, key, kind, value, unit))
     vals = [c[0] for c in cells if c[2] in ("num", "ph")]
     if vals:
-        lo = vals[0]
-        hi = len(parts) - 2 if markdown and ln.rstrip().endswith("|") else vals[-1]
+        lo, hi = vals[0], vals[-1]
+        last = len(parts) - 2 if ln.rstrip().endswith("|") else len(parts) - 1  # the row's last cell
+        if markdown:
+            hi = max(hi, last)
+        elif sep == "|":  # `… | 0 | |`: spaced slots up to the closing pipe are cells; `| |||` is padding
+            k = hi
+            while k < last and parts[k + 1] and parts[k + 1].isspace():
+                k += 1
+            hi = k if k == last else hi
         empties = [col for col in range(lo + 1, hi + 1) if not parts[col] or parts[col].isspace()]
         bare = sep == "|" and not markdown and any(not parts[col] for col in empties)
         if empties and not bare and all(c[2] in ("num", "ph") for c in cells if lo < c[0] <= hi):
