@@ -378,6 +378,12 @@ CORPUS_COLUMNS = {
     "disclosure": ["report_id", "item", "measure", "value"],
 }
 
+# …and the only rows (pyarrow filter terms; corpus_checks filters again, so these only save reading).
+CORPUS_FILTERS = {
+    "requests": [("applicant", "=", "total"), ("row", "in", ["carried_over", "carried_forward"])],
+    "disclosure": [("item", "in", ["rules", "normative_documents"]), ("measure", "in", ["issued", "repealed", "in_force"])],
+}
+
 
 def _present(df, cols: list[str]) -> list[str]:
     return [c for c in cols if c in df.columns]

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -553,7 +553,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             yield payload
 
     try:
-        _write_payloads(shards(), out_dir, summary, csv=csv, corpus=corpus)
+        _write_payloads(shards(), out_dir, summary, csv=csv, corpus=corpus, cache=cache)
     finally:
         outcomes.close()
         if bar is not None:
@@ -576,7 +576,7 @@ def _assemble(items: Iterable[tuple[_Entry, Outcome | None]]) -> ShardPayload:
 
 
 def _write_payloads(payloads: Iterable[ShardPayload], out_dir: Path, summary: BuildSummary, *, csv: bool = True,
-                    corpus: bool = True) -> BuildSummary:
+                    corpus: bool = True, cache: ParseCache | None = None) -> BuildSummary:
     """Write shard payloads (in report_id order) into every table, then the corpus stage, atomically."""
     stage = store.stage_dir(out_dir)
     try:
@@ -592,7 +592,7 @@ def _write_payloads(payloads: Iterable[ShardPayload], out_dir: Path, summary: Bu
         batch.flush()
         for w in writers.values():
             w.close()
-        _corpus_stage(stage, years, csv, corpus)
+        _corpus_stage(stage, years, csv, corpus, cache)
         from .dictionary import write_dictionary
 
         write_dictionary(stage / "README.md")
@@ -676,39 +676,85 @@ def _add(shard: _Shard, e: _Entry, outcome: Outcome | None, years: dict[str, str
             shard.add_rows(t, rid, year, data)
 
 
-class _LazyTables(Mapping):
-    """table name → DataFrame, read from the staged Parquet only when a corpus check asks for it."""
+def _corpus_inputs(stage: Path, module: str, table: str, fallback: list[str]) -> "object":
+    """One table narrowed to what a corpus-level function reads: the columns (and rows) its module declares
+    in ``CORPUS_COLUMNS`` / ``CORPUS_FILTERS``, so the corpus stage never loads a whole table's text."""
+    import importlib
 
-    def __init__(self, stage: Path):
-        self.stage, self._cache = stage, {}
-
-    def __getitem__(self, name):
-        if name not in SCHEMA:
-            raise KeyError(name)
-        if name not in self._cache:
-            self._cache[name] = store.read_table(self.stage, name)
-        return self._cache[name]
-
-    def __iter__(self):
-        return iter(t for t in TABLES if (self.stage / f"{t}.parquet").exists())
-
-    def __len__(self):
-        return sum(1 for _ in self)
+    try:
+        mod = importlib.import_module(f"helpers.{module}")
+    except ImportError:
+        mod = None
+    cols = getattr(mod, "CORPUS_COLUMNS", {}).get(table, fallback)
+    filters = getattr(mod, "CORPUS_FILTERS", {}).get(table)
+    return store.read_table(stage, table, filters=filters, cols=cols)
 
 
-def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = True) -> None:
-    """Results that need several reports: carry-over continuity checks and recycled problems text."""
+_SIMILARITY_INPUTS = {"problems": ["report_id", "part", "text", "line_start"],
+                      "reports": ["report_id", "agency", "year"]}
+
+
+def _frames_key(name: str, frames: dict) -> str:
+    """Content hash of a corpus step's narrowed inputs: equal inputs → the cached result is reused."""
+    import pyarrow as pa
+
+    h = hashlib.sha256(name.encode())
+    for t in sorted(frames):
+        tbl = pa.Table.from_pandas(frames[t], preserve_index=False)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, tbl.schema) as w:
+            w.write_table(tbl)
+        h.update(t.encode())
+        h.update(sink.getvalue())
+    return h.hexdigest()[:32]
+
+
+def _cached_step(cache: "ParseCache | None", name: str, frames: dict, errors: list[dict], module: str, func: str,
+                 *args):
+    """Run one corpus-level function, or reuse its rows from the last build when its inputs are unchanged
+    (the cache folder is per code fingerprint, so a code change recomputes). Only the latest is kept."""
+    key = _frames_key(name, frames) if cache is not None else ""
+    path = cache.dir / "corpus" / f"{name}-{key}.pkl" if cache is not None else None
+    if path is not None and path.exists():
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            pass
+    n_errors = len(errors)
+    rows = _call_optional(module, func, errors, *args)
+    if path is not None and len(errors) == n_errors:  # never cache a crash
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{name}-*.pkl"):
+                old.unlink(missing_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return rows
+
+
+def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = True,
+                  cache: "ParseCache | None" = None) -> None:
+    """Results that need several reports: carry-over continuity checks and recycled problems text.
+
+    Each step reads only the columns and rows it needs from the staged Parquet, and is skipped (its last
+    result reused) when those inputs have not changed since the last build."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    tables = _LazyTables(stage)
     errors: list[dict] = []
     if not run:
         w = store.TableWriter("similar_problems", stage, csv=csv, partition=False)
         w.close()
         return
-    extra_checks = _call_optional("audit", "corpus_checks", errors, tables)
+    audit_in = {t: _corpus_inputs(stage, "audit", t, store.columns(t)) for t in ("reports", "requests", "disclosure")}
+    extra_checks = _cached_step(cache, "corpus_checks", audit_in, errors, "audit", "corpus_checks", audit_in)
+    del audit_in
     if extra_checks:
         old = pq.read_table(stage / "checks.parquet")
         new = pa.concat_tables([old, store.to_arrow("checks", extra_checks)])
@@ -717,7 +763,11 @@ def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = Tru
         w = store.TableWriter("checks", stage, csv=csv)
         w.write(new, [years.get(r, "unknown") for r in new.column("report_id").to_pylist()])
         w.close()
-    similar = _call_optional("similarity", "similar_problems", errors, tables["problems"]) or []
+        del old, new
+    sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
+    similar = _cached_step(cache, "similar_problems", sim_in, errors, "similarity", "similar_problems",
+                           sim_in["problems"], sim_in["reports"]) or []
+    del sim_in
     w = store.TableWriter("similar_problems", stage, csv=csv, partition=False)
     w.write(store.to_arrow("similar_problems", similar))
     w.close()

@@ -212,35 +212,61 @@ def empty_frame(table: str):
     return pd.DataFrame({c: pd.Series([], dtype=PANDAS_DTYPES[k]) for c, k in SCHEMA[table]})
 
 
-def arrow_to_pandas(table: str, tbl: pa.Table):
-    """Arrow → pandas with the project's dtypes (str, Int64, float64 with NaN)."""
+def arrow_to_pandas(table: str, tbl: pa.Table, cols: list[str] | None = None):
+    """Arrow → pandas with the project's dtypes (str, Int64, float64 with NaN); ``cols``: only these."""
     import pandas as pd
 
     df = tbl.to_pandas()
+    wanted = columns(table) if cols is None else list(cols)
     for c, k in SCHEMA[table]:
+        if c not in wanted:
+            continue
         if c not in df.columns:
             df[c] = pd.Series([None] * len(df), dtype=PANDAS_DTYPES[k])
         df[c] = df[c].astype(PANDAS_DTYPES[k])
-    return df[columns(table)]
+    return df[wanted]
 
 
-def read_table(out_dir: Path | str, table: str, filters=None):
-    """One table back as a DataFrame: from Parquet when present, else from CSV with the same dtypes."""
+def read_table(out_dir: Path | str, table: str, filters=None, cols: list[str] | None = None):
+    """One table back as a DataFrame: from Parquet when present, else from CSV with the same dtypes.
+
+    ``cols`` and ``filters`` (pyarrow's ``[(column, op, value), …]``) read only what a caller needs, which
+    is what keeps a corpus-level step over 100,000 reports small."""
     import pandas as pd
 
     out_dir = Path(out_dir)
+    if cols is not None:
+        unknown = [c for c in cols if c not in columns(table)]
+        if unknown:
+            raise KeyError(f"{table} has no column {', '.join(unknown)}")
     pq_path = out_dir / f"{table}.parquet"
     if pq_path.exists():
         import pyarrow.parquet as pq
 
-        return arrow_to_pandas(table, pq.read_table(pq_path, filters=filters))
+        return arrow_to_pandas(table, pq.read_table(pq_path, columns=cols, filters=filters), cols)
     csv_path = out_dir / f"{table}.csv"
     if csv_path.exists():
         dtypes = {c: PANDAS_DTYPES[k] for c, k in SCHEMA[table]}
         df = pd.read_csv(csv_path, dtype=dtypes, keep_default_na=False, na_values={
             c: [""] for c, k in SCHEMA[table] if k != STR})
-        return df[columns(table)]
-    return empty_frame(table)
+        for col, op, value in filters or ():
+            df = df[_mask(df[col], op, value)]
+        return df[columns(table) if cols is None else list(cols)].reset_index(drop=True)
+    frame = empty_frame(table)
+    return frame if cols is None else frame[list(cols)]
+
+
+def _mask(series, op: str, value):
+    """A pyarrow-style filter term on a pandas column (for the CSV fallback of :func:`read_table`)."""
+    if op in ("=", "=="):
+        return series == value
+    if op == "!=":
+        return series != value
+    if op == "in":
+        return series.isin(list(value))
+    if op == "not in":
+        return ~series.isin(list(value))
+    raise ValueError(f"unsupported filter operator: {op}")
 
 
 def read_processed(out_dir: Path | str | None = None, tables: Iterable[str] | None = None) -> Tables:
