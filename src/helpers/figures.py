@@ -521,12 +521,15 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
     """All figures in one squeezed line, in order, with warnings for numbers deliberately left out."""
     out: list[Found] = []
     warn: list[str] = []
+    toks = tokens(s)
+    if not toks:
+        return out, warn
     st = LineState()
     sent_start = clause_floor = 0
     # where each sentence and clause starts (one pass, so a report printed as one long line stays linear)
     sent_starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(s)]
     clause_starts = [0] + [m.end() for m in _CLAUSE_RE.finditer(s)]
-    for tok in tokens(s):
+    for tok in toks:
         start = sent_starts[bisect_right(sent_starts, tok.start) - 1]
         if start > sent_start:
             sent_start, st = start, LineState()
@@ -578,7 +581,13 @@ def _is_table_row(line: str) -> bool:
 
 def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
     """1-based lines worth reading: everything except table rows and the problems part (plans, not facts)."""
-    spans = [(s.start, s.end) for k, s in sections.items() if k in ("proactive", "requests", "appeals")]
+    size = len(doc.norm) + 1
+    in_table = bytearray(size)  # in_table[n]: line n is inside section 二, 三 or 四
+    for k, sec in sections.items():
+        if k in ("proactive", "requests", "appeals"):
+            a, b = max(sec.start, 1), min(sec.end, size - 1)
+            if a <= b:
+                in_table[a:b + 1] = b"\x01" * (b + 1 - a)
     problems = sections.get("problems")
     skip_a, skip_b = (problems.start, problems.end) if problems is not None else (1, 0)
     out = []
@@ -590,9 +599,8 @@ def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
             continue
         if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(line):
             continue
-        if len(stripped) < 15 or not _PUNCT.search(line):
-            if any(a <= n <= b for a, b in spans):
-                continue
+        if in_table[n] and (len(stripped) < 15 or not _PUNCT.search(line)):
+            continue
         out.append(n)
     return out
 

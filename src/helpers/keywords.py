@@ -150,13 +150,122 @@ def _kept(tok: str) -> tuple[str, ...]:
     return (tok,) if keep(tok) else ()
 
 
+class _Segmenter:
+    """jieba's accurate mode with HMM (``Tokenizer.cut(s, HMM=True)``), word for word, in fewer Python steps.
+
+    Why: jieba spends most of its time building a DAG dict of lists and then taking ``max`` over a
+    generator per character; here both passes are one loop over the prefix dictionary, and the log
+    probability of each word is computed once per process (the same float expression, so ties and routes
+    are identical). Unknown runs still go through jieba's own ``finalseg`` HMM. The equivalence with
+    ``Tokenizer.cut`` is tested (tests/test_parse_equivalence.py).
+    """
+
+    def __init__(self, tk: "jieba.Tokenizer"):
+        import jieba
+        from jieba import finalseg
+
+        self.freq = tk.FREQ
+        self.logtotal = math.log(tk.total)
+        self.total = tk.total
+        self.logp: dict[str, float] = {}
+        self.re_han = jieba.re_han_default
+        self.re_skip = jieba.re_skip_default
+        self.hmm_cut = finalseg.cut
+
+    def _route(self, sentence: str) -> list[int]:
+        """For each start index, the end index (inclusive) of the best word: jieba's get_DAG + calc."""
+        freq, logp, logtotal, log = self.freq, self.logp, self.logtotal, math.log
+        n = len(sentence)
+        score = [0.0] * (n + 1)
+        end = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best_s = best_x = None
+            i = k
+            frag = sentence[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    lp = logp.get(frag)
+                    if lp is None:
+                        lp = logp[frag] = log(freq[frag]) - logtotal
+                    sc = lp + score[i + 1]
+                    if best_s is None or sc >= best_s:  # max over (score, x): ties go to the longer word
+                        best_s, best_x = sc, i
+                i += 1
+                frag = sentence[k:i + 1]
+            if best_x is None:  # no dictionary word starts here: the single character
+                ch = sentence[k]
+                lp = log(freq.get(ch) or 1) - logtotal
+                best_s, best_x = lp + score[k + 1], k
+            score[k], end[k] = best_s, best_x
+        return end
+
+    def _cut_block(self, sentence: str, out: list[str]) -> None:
+        end = self._route(sentence)
+        freq = self.freq
+        x, n, buf = 0, len(sentence), ""
+        while x < n:
+            y = end[x] + 1
+            if y - x == 1:
+                buf += sentence[x]
+            else:
+                if buf:
+                    if len(buf) == 1:
+                        out.append(buf)
+                    elif not freq.get(buf):
+                        out.extend(self.hmm_cut(buf))
+                    else:
+                        out.extend(buf)
+                    buf = ""
+                out.append(sentence[x:y])
+            x = y
+        if buf:
+            if len(buf) == 1:
+                out.append(buf)
+            elif not freq.get(buf):
+                out.extend(self.hmm_cut(buf))
+            else:
+                out.extend(buf)
+
+    def cut(self, sentence: str) -> list[str]:
+        out: list[str] = []
+        re_han, re_skip = self.re_han, self.re_skip
+        for blk in re_han.split(sentence):
+            if not blk:
+                continue
+            if re_han.match(blk):
+                self._cut_block(blk, out)
+            else:
+                for x in re_skip.split(blk):
+                    if re_skip.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> _Segmenter:
+    return _Segmenter(tokenizer())
+
+
+def segment(text: str, hmm: bool = True) -> list[str]:
+    """jieba's words for ``text`` with the project tokenizer (the fast path for the default HMM mode)."""
+    if not hmm:
+        return list(tokenizer().cut(text, HMM=False))
+    seg = _segmenter()
+    if seg.total != tokenizer().total:  # someone added words to the tokenizer: start again
+        _segmenter.cache_clear()
+        seg = _segmenter()
+    return seg.cut(text)
+
+
 def tokenize(text: str, hmm: bool = True) -> list[str]:
     """Normalised (full-width → ASCII, traditional → simplified) text → kept tokens, in order."""
     norm = "\n".join(normalize_lines(text.split("\n")))
     if len(_KEPT) > _KEPT_MAX:
         _KEPT.clear()
     out: list[str] = []
-    for tok in tokenizer().cut(norm, HMM=hmm):
+    for tok in segment(norm, hmm):
         kept = _KEPT.get(tok)
         if kept is None:
             kept = _KEPT[tok] = _kept(tok)

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Doc, Section
-from .normalize import squeeze
 from .sections import heading_key
 
 _PART_NUM = "一二三四五六七八九十"
@@ -100,12 +99,30 @@ class ProblemsSpan:
     warnings: list[dict] = field(default_factory=list)
 
 
+_NUMBERED = re.compile(rf"^[{_PART_NUM}]{{1,2}}[、.,]")
+_SUBHEAD = re.compile(r"^\([一二三四1-4]\)(?:存在的?(?:主要)?问题|主要问题)")
+_SENTENCE_PUNCT = re.compile(r"[。;；]")
+_PARAGRAPH_PUNCT = re.compile(r"[,，。;；]")
+
+
+def _sq(line: str) -> str:
+    """``normalize.squeeze`` (str.split drops exactly the characters ``\\s`` matches, U+3000 included),
+    several times faster: the fallbacks below squeeze every line of the file."""
+    return "".join(line.split())
+
+
 def is_problems_heading(norm_line: str) -> bool:
     """A short line (or one starting with a part numeral) that names the problems part."""
-    s = squeeze(norm_line)
+    return _is_heading_sq(_sq(norm_line))
+
+
+def _is_heading_sq(s: str) -> bool:
+    """:func:`is_problems_heading` on an already squeezed line."""
     if not s or s.startswith("("):  # (一)存在问题 is a sub-head, looked for separately
         return False
-    numbered = bool(re.match(rf"^[{_PART_NUM}]{{1,2}}[、.,]", s))
+    if "问题" not in s and "不足" not in s:  # every heading wording names one of them
+        return False
+    numbered = bool(_NUMBERED.match(s))
     if len(s) > _MAX_HEADING and not numbered:
         return False
     m = _HEADING.match(s) or (len(s) <= _MAX_HEADING and _MERGED_HEADING.match(s))
@@ -115,7 +132,7 @@ def is_problems_heading(norm_line: str) -> bool:
     rest = s[m.end():]
     if rest.startswith((":", "：")) and not numbered:
         return False
-    return numbered or len(s) <= _MAX_HEADING and not re.search(r"[。;；]", s)
+    return numbered or len(s) <= _MAX_HEADING and not _SENTENCE_PUNCT.search(s)
 
 
 def _nonblank(doc: Doc, start: int, end: int) -> list[int]:
@@ -125,14 +142,14 @@ def _nonblank(doc: Doc, start: int, end: int) -> list[int]:
 def _trim_end(doc: Doc, start: int, end: int) -> int:
     """Cut the span before an attachment line and before a trailing sign-off (agency name + date)."""
     for n in range(start, end + 1):
-        s = squeeze(doc.norm[n - 1])
+        s = _sq(doc.norm[n - 1])
         if _ATTACHMENT.match(s) and len(s) <= 20:
             end = n - 1
             break
     lines = _nonblank(doc, start, end)
     # sign-off: one of the last three non-blank lines is a date, preceded by at most two short lines
     for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
-        if _DATE_LINE.match(squeeze(doc.norm[lines[k] - 1])):
+        if _DATE_LINE.match(_sq(doc.norm[lines[k] - 1])):
             j = k
             while j > 0 and k - j < 2 and _is_signoff(doc.norm[lines[j - 1] - 1]):
                 j -= 1
@@ -143,23 +160,26 @@ def _trim_end(doc: Doc, start: int, end: int) -> int:
 
 
 def _is_signoff(norm_line: str) -> bool:
-    s = squeeze(norm_line)
+    s = _sq(norm_line)
     return len(s) <= 30 and not re.search(r"[。;；,，:：]", s)
 
 
-def _find_heading(doc: Doc) -> tuple[int, str] | None:
-    """(line, how) of a problems heading or sub-head block the section splitter did not report."""
-    for i, line in enumerate(doc.norm, start=1):
-        if is_problems_heading(line):
+def _find_heading(doc: Doc, sq: list[str] | None = None) -> tuple[int, str] | None:
+    """(line, how) of a problems heading or sub-head block the section splitter did not report.
+
+    ``sq``: the squeezed normalised lines, when the caller has them."""
+    if sq is None:
+        sq = [_sq(line) for line in doc.norm]
+    for i, s in enumerate(sq, start=1):
+        if _is_heading_sq(s):
             return i, "heading"
     # D151-style: no part heading, only (一)存在问题 … (二)进一步整改 blocks
-    for i, line in enumerate(doc.norm, start=1):
-        s = squeeze(line)
-        if len(s) <= _MAX_HEADING and re.match(r"^\([一二三四1-4]\)(?:存在的?(?:主要)?问题|主要问题)", s):
+    for i, s in enumerate(sq, start=1):
+        if len(s) <= _MAX_HEADING and _SUBHEAD.match(s):
             return i, "subheads"
     # no heading at all, but a label opens the problems text: 存在的主要问题：一是…
-    for i, line in enumerate(doc.norm, start=1):
-        if _LABEL.match(squeeze(line)):
+    for i, s in enumerate(sq, start=1):
+        if _LABEL.match(s):
             return i, "label"
     return None
 
@@ -176,32 +196,33 @@ def _section_end(doc: Doc, sections: dict[str, Section], after: int) -> int:
     return (min(later) - 1) if later else len(doc.raw)
 
 
-def _prose_span(doc: Doc) -> tuple[int, int] | None:
+def _prose_span(doc: Doc, sq: list[str] | None = None) -> tuple[int, int] | None:
     """No heading: the last admission paragraph, with the plans paragraph(s) after it.
 
     A candidate paragraph must admit a shortcoming (``_ADMISSION``) and either concede (虽然…但) or open
     with the admission; it must be followed by a plans paragraph, or be the last paragraph of prose before an
     attachment line. Paragraphs are non-blank lines of 20+ characters with sentence punctuation.
     """
+    if sq is None:
+        sq = [_sq(line) for line in doc.norm]
     paras: list[int] = []
-    for n, line in enumerate(doc.norm, start=1):
-        s = squeeze(line)
+    for n, s in enumerate(sq, start=1):
         if _ATTACHMENT.match(s) and len(s) <= 20:
             paras.append(-n)  # marks the end of the prose
             continue
-        if _is_paragraph(line):
+        if _is_paragraph_sq(s):
             paras.append(n)
     best: tuple[int, int] | None = None
     for k, n in enumerate(paras):
         if n < 0:
             continue
-        s = squeeze(doc.norm[n - 1])
+        s = sq[n - 1]
         if not _ADMISSION.search(s):
             continue
         if not (_CONCESSION.search(s) or _PROBLEM_START.match(s)):
             continue
         nxt = paras[k + 1] if k + 1 < len(paras) else None
-        if nxt is not None and nxt > 0 and _PLANS_START.match(squeeze(doc.norm[nxt - 1])):
+        if nxt is not None and nxt > 0 and _PLANS_START.match(sq[nxt - 1]):
             best = (n, _paragraphs_end(doc, nxt))
         elif nxt is None or nxt < 0:
             best = (n, n)
@@ -209,8 +230,11 @@ def _prose_span(doc: Doc) -> tuple[int, int] | None:
 
 
 def _is_paragraph(norm_line: str) -> bool:
-    s = squeeze(norm_line)
-    return len(s) >= 20 and bool(re.search(r"[,，。;；]", s))
+    return _is_paragraph_sq(_sq(norm_line))
+
+
+def _is_paragraph_sq(s: str) -> bool:
+    return len(s) >= 20 and bool(_PARAGRAPH_PUNCT.search(s))
 
 
 def _paragraphs_end(doc: Doc, first: int) -> int:
@@ -237,7 +261,7 @@ def _split(doc: Doc, start: int, end: int, merged: bool,
     lines = _nonblank(doc, start, end)
 
     def sq(n: int) -> str:
-        return squeeze(doc.norm[n - 1][head[1]:] if head and n == head[0] else doc.norm[n - 1])
+        return _sq(doc.norm[n - 1][head[1]:] if head and n == head[0] else doc.norm[n - 1])
 
     def col(n: int) -> int:
         return head[1] if head and n == head[0] else 0
@@ -303,7 +327,7 @@ def _heading_tail(doc: Doc, line: int) -> int | None:
     raw, norm = doc.raw[line - 1], doc.norm[line - 1]
     if len(raw) != len(norm):
         return None
-    m = _HEADING.match(squeeze(norm))
+    m = _HEADING.match(_sq(norm))
     if not m:
         return None
     seen = 0
@@ -316,7 +340,7 @@ def _heading_tail(doc: Doc, line: int) -> int | None:
         return None
     rest = norm[col:]
     stripped = rest.lstrip(" :：。.")
-    if len(squeeze(stripped)) < 4:
+    if len(_sq(stripped)) < 4:
         return None
     return col + (len(rest) - len(stripped))
 
@@ -337,26 +361,33 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
     """Find section 五 and split it; None (with nothing guessed) when no sign of it is found."""
     sec = sections.get("problems")
     heading_line: int | None = None
+    sq_cache: list[list[str]] = []
+
+    def sq() -> list[str]:  # squeezed lines, computed once and only when a fallback needs them
+        if not sq_cache:
+            sq_cache.append([_sq(line) for line in doc.norm])
+        return sq_cache[0]
+
     if sec is not None and sec.heading_line:
         heading_line, how, end = sec.heading_line, "section", sec.end
-        s = squeeze(doc.norm[heading_line - 1])
+        s = _sq(doc.norm[heading_line - 1])
         if not (is_problems_heading(doc.norm[heading_line - 1]) or _PLANS_HEADING.match(s)):
             # the splitter took a label (存在的主要问题：…) for the heading: a real heading before it
             # (e.g. a merged part) wins; otherwise the part starts on that line
-            found = _find_heading(doc)
+            found = _find_heading(doc, sq())
             if found and found[0] < heading_line:
                 heading_line, how = found
                 end = _section_end(doc, sections, heading_line)
             else:
                 how = "label"
     else:
-        found = _find_heading(doc)
+        found = _find_heading(doc, sq())
         if found:
             heading_line, how = found
             end = _section_end(doc, sections, heading_line)
     if heading_line is not None:
         heading_raw = doc.raw[heading_line - 1].strip()
-        s = squeeze(doc.norm[heading_line - 1])
+        s = _sq(doc.norm[heading_line - 1])
         if _PLANS_HEADING.match(s) and not _HEADING.match(s):
             return _plans_span(doc, sections, heading_line)
         merged = bool(_MERGED_HEADING.match(s)) and not _HEADING.match(s)
@@ -371,15 +402,14 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
         span.parts, span.warnings = _split(doc, start, end, merged,
                                            head=(heading_line, tail) if tail is not None else None)
         return span
-    prose = _prose_span(doc)
+    prose = _prose_span(doc, sq())
     if prose:
         start, end = prose
         span = ProblemsSpan(how="prose", heading="", heading_line=None, start=start, end=end)
         span.parts, span.warnings = _split(doc, start, end, merged=False)
         span.warnings.append({"line": start, "message": "problems section has no heading; taken from prose"})
         return span
-    for i, line in enumerate(doc.norm, start=1):  # a plans-only part (D75): improvements, no problems
-        s = squeeze(line)
+    for i, s in enumerate(sq(), start=1):  # a plans-only part (D75): improvements, no problems
         if len(s) <= _MAX_HEADING and _PLANS_HEADING.match(s):
             return _plans_span(doc, sections, i)
     return None
