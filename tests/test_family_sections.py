@@ -62,3 +62,27 @@ def test_problems_as_part_six_and_a_preface():
     assert secs["overview"].heading == "一、總體情況。"
     assert secs["problems"].heading == "六、存在问题及整改措施"
     assert secs["other"].heading_line == _line_of(text, "七、其他需要报告的事项")
+
+
+PROSE = {"二、主动公开政府信息情况": "根据条例第二十条规定，本年制发规范性文件3件，废止1件，现行有效12件。",
+         "三、收到和处理政府信息公开申请情况": "本年新收政府信息公开申请 5 件，上年结转 1 件，办结 6 件。",
+         "四、政府信息公开行政复议、行政诉讼情况": "本年度发生行政复议 1 件，行政诉讼 0 件。"}
+
+
+@pytest.mark.parametrize("width", [0, 14, 15])
+@pytest.mark.parametrize("layout", ["tab", "pipe-row", "pdf-runs", "pdf-space", "cell-per-line-blank",
+                                    "cell-per-line-pipe", "html"])
+def test_prose_above_a_table_that_names_its_rows(layout, width):
+    """A sentence under the heading repeats the table's row words (本年新收…, 上年结转…), whole or hard-wrapped
+    (PDF text, a line may end on a number): the table's own rows win, nothing is read from the prose."""
+    t = random_tables(1004)
+    text = render_report(t, layout)
+    for head, prose in PROSE.items():
+        if width:
+            prose = "\n".join(prose[i:i + width] for i in range(0, len(prose), width))
+        text = text.replace(head + "\n", head + "\n" + prose + "\n", 1)
+    res = parse_report(text)
+    assert {(r["item"], r["measure"]): r["value"] for r in res.tables["disclosure"]} == t["disclosure"]
+    assert [(r["row"], r["applicant"], r["value"], r["status"]) for r in res.tables["requests"]] == \
+        expected_requests(t)
+    assert [(r["proceeding"], r["result"], r["value"]) for r in res.tables["appeals"]] == expected_appeals(t)

@@ -169,6 +169,9 @@ class _Row:
     def has_values(self) -> bool:
         return any(s.kind != "empty" for s in self.slots)
 
+    def n_values(self) -> int:
+        return sum(1 for s in self.slots if s.kind != "empty")
+
 
 def _fit(slots: list[Cell], ncols: int, marked: bool) -> list[Cell]:
     """Drop empty cells a marked layout prints beyond the row's width (a row of padding after it).
@@ -320,7 +323,15 @@ def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
         if row.tentative and not row.has_values():
             return
         if row.code in rows:
-            if row.has_values():
+            # a row printed twice: prose above the table (`本年新收政府信息公开申请5件…`) or a repeat; the
+            # one that prints more cells is the table's, the first one on a tie
+            old = rows[row.code]
+            if row.n_values() > old.n_values():
+                rows[row.code] = row
+                if old.has_values():
+                    _warn(warnings, old.label.line, f"requests: row {row.code} printed twice; the fuller "
+                                                    f"one on line {row.label.line} kept")
+            elif row.has_values():
                 _warn(warnings, row.label.line, f"requests: row {row.code} printed twice; first kept")
             return
         rows[row.code] = row
