@@ -13,11 +13,13 @@ templates) in bounded time and memory, all in numpy:
 
 - n-grams are 64-bit rolling hashes, identical texts are vectorised once, and the vectors live in a few
   flat arrays (no per-report Python objects);
-- below ``exact_below`` reports every pair is scored. Above it, candidates come from MinHash banding; in
+- below ``exact_below`` reports every pair is scored. Above it, candidates come from MinHash banding over
+  each text's n-grams that are not boilerplate (in at most ``max_df`` = 5 % of the texts); in
   each band's bucket a report is paired only with its next ``window`` members in (agency, year, report_id)
   order, so a template shared by thousands of reports costs linear time and an agency's consecutive years
   sit next to each other;
-- the same agency's reports are always candidates of each other (the story), up to ``window`` per report;
+- the same agency's reports are always candidates of each other (the story), and so are reports with the
+  very same text, up to ``window`` per report;
 - each report keeps at most ``2 × per_report`` candidates, its best by MinHash agreement (same-agency pairs
   first on ties), and only those are scored exactly: at most ``2 × per_report × reports`` cosines;
 - each report keeps its ``per_report`` most similar partners, plus every same-agency pair above the
@@ -46,7 +48,8 @@ _PASSAGE_N = 8  # n-gram length used to find the shared passage quickly
 _HASHES, _ROWS = 60, 3  # MinHash: 20 bands of 3 rows (Jaccard 0.5 → candidate with p ≈ 0.93)
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_BATCH = 8192  # pairs per vectorised cosine batch (bounds the temporary arrays)
+_BATCH = 8192
+_EMPTY = np.iinfo(np.uint64).max  # pairs per vectorised cosine batch (bounds the temporary arrays)
 
 
 @dataclass
@@ -119,7 +122,8 @@ class _Vectors:
     wts: np.ndarray
     ptr: np.ndarray
     V: int
-    grams: list[np.ndarray]  # each text's distinct n-gram hashes (for MinHash)
+    vocab: np.ndarray  # id → n-gram hash
+    df: np.ndarray  # id → number of texts with the n-gram
 
 
 def _vectors(texts: list[str], n: int) -> _Vectors:
@@ -140,7 +144,7 @@ def _vectors(texts: list[str], n: int) -> _Vectors:
     norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=N))
     w /= np.where(norms > 0, norms, 1.0)[owner]
     V = max(len(vocab), 1)
-    return _Vectors(keys=owner * V + ids.astype(np.int64), wts=w, ptr=ptr, V=V, grams=uniq)
+    return _Vectors(keys=owner * V + ids.astype(np.int64), wts=w, ptr=ptr, V=V, vocab=vocab, df=df)
 
 
 def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -163,27 +167,36 @@ def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.minimum(out, 1.0)
 
 
-def _signatures(grams: list[np.ndarray]) -> np.ndarray:
-    """MinHash signature of each text (rows), from fixed-seed multiply-shift hash functions."""
+def _signatures(vec: _Vectors, max_df: int) -> np.ndarray:
+    """MinHash signature of each text (rows) over its n-grams found in at most ``max_df`` texts (more common
+    ones are boilerplate: they would only put unrelated reports in one bucket), from fixed-seed
+    multiply-shift hash functions of the n-gram hashes. A text with no such n-gram gets no signature."""
     rng = np.random.default_rng(20240101)  # fixed: the same corpus always gives the same table
     a = rng.integers(1, 1 << 63, size=_HASHES, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64)
-    sig = np.full((len(grams), _HASHES), np.iinfo(np.uint64).max, dtype=np.uint64)
-    nonempty = [k for k, g in enumerate(grams) if len(g)]
+    T = len(vec.ptr) - 1
+    sig = np.full((T, _HASHES), _EMPTY, dtype=np.uint64)
     step = 4096
-    for s in range(0, len(nonempty), step):
-        ks = nonempty[s:s + step]
-        flat = np.concatenate([grams[k] for k in ks])
-        starts = np.r_[0, np.cumsum([len(grams[k]) for k in ks])[:-1]]
+    for s in range(0, T, step):
+        e = min(s + step, T)
+        lens = vec.ptr[s + 1:e + 1] - vec.ptr[s:e]
+        owner = np.repeat(np.arange(s, e, dtype=np.int64), lens)
+        ids = vec.keys[vec.ptr[s]:vec.ptr[e]] - owner * vec.V
+        keep = vec.df[ids] <= max_df
+        owner, h = owner[keep], vec.vocab[ids[keep]]
+        if not len(h):
+            continue
+        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        rows = owner[first]
         for i in range(_HASHES):
-            sig[ks, i] = np.minimum.reduceat((a[i] * flat + b[i]) >> np.uint64(32), starts)
+            sig[rows, i] = np.minimum.reduceat((a[i] * h + b[i]) >> np.uint64(32), first)
     return sig
 
 
 # ---------------------------------------------------------------------------------------------- candidates
 def _distinct(a: np.ndarray) -> np.ndarray:
     """Sorted distinct values (sort-based: numpy's hash-based unique is slow on millions of int64)."""
-    s = np.sort(a)
+    s = np.sort(a, kind="stable")  # timsort: merging already-sorted runs is linear
     return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
 
 
@@ -205,7 +218,7 @@ def _window_pairs(keys: np.ndarray, rank: np.ndarray, window: int, valid: np.nda
 
 
 def _minhash_candidates(sig: np.ndarray, rank: np.ndarray, window: int) -> np.ndarray:
-    valid = sig[:, 0] != np.iinfo(np.uint64).max
+    valid = sig[:, 0] != _EMPTY
     found = np.empty(0, dtype=np.int64)
     for band in range(_HASHES // _ROWS):
         cols = sig[:, band * _ROWS:(band + 1) * _ROWS]
@@ -216,29 +229,43 @@ def _minhash_candidates(sig: np.ndarray, rank: np.ndarray, window: int) -> np.nd
     return found
 
 
-def _cap_per_item(A: np.ndarray, B: np.ndarray, score: np.ndarray, prefer: np.ndarray, rank: np.ndarray,
-                  cap: int) -> np.ndarray:
-    """Mask of pairs that are among the ``cap`` best (score, then preferred, then nearest in rank) of
-    at least one of their two items."""
+def _cap_per_item(A: np.ndarray, B: np.ndarray, agree: np.ndarray, prefer: np.ndarray, cap: int) -> np.ndarray:
+    """Mask of pairs that are among the ``cap`` best of at least one of their two items: most MinHash
+    agreement (``agree``: matching signature rows, 0…_HASHES), then preferred, then nearest in order, then
+    first in order. One packed int64 sort key (items are their rank: 0 … D − 1)."""
+    D = int(max(A.max(), B.max())) + 1 if len(A) else 1
+    bits = max(D - 1, 1).bit_length()
     me, other = np.r_[A, B], np.r_[B, A]
     pid = np.r_[np.arange(len(A)), np.arange(len(A))]
-    s, p = np.r_[score, score], np.r_[prefer, prefer]
-    order = np.lexsort((rank[other], np.abs(rank[other] - rank[me]), ~p, -s, me))
+    if 3 * bits + 8 > 62:  # beyond ~2 million reports: several sort keys instead of one packed key
+        agree2, prefer2 = np.r_[agree, agree], np.r_[prefer, prefer]
+        order = np.lexsort((other, np.abs(other - me), ~prefer2, -agree2, me))
+        return _first_per_item(me, pid, order, cap, len(A))
+    key = me << np.int64(7)
+    key |= _HASHES - np.r_[agree, agree].astype(np.int64)
+    key = (key << np.int64(1)) | (~np.r_[prefer, prefer]).astype(np.int64)
+    key = (key << np.int64(bits)) | np.abs(other - me)
+    key = (key << np.int64(bits)) | other
+    return _first_per_item(me, pid, np.argsort(key, kind="stable"), cap, len(A))
+
+
+def _first_per_item(me: np.ndarray, pid: np.ndarray, order: np.ndarray, cap: int, n: int) -> np.ndarray:
     me_sorted = me[order]
     first = np.r_[True, me_sorted[1:] != me_sorted[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    keep = np.zeros(len(A), dtype=bool)
+    keep = np.zeros(n, dtype=bool)
     keep[pid[order][np.arange(len(order)) - start < cap]] = True
     return keep
 
 
 def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3, per_report: int | None = 5,
                  exact_below: int = 150, *, groups: dict[str, tuple[str, int]] | None = None, window: int = 10,
-                 stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
+                 max_df: float = 0.05, stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
     """(a, b, cosine) for pairs at or above ``min_similarity``, a < b, most similar first.
 
     ``groups`` maps report_id → (agency, year): same-agency pairs are always compared and kept, and
-    reports are ordered by agency and year. ``per_report``: partners kept per report (None: all; then every
+    reports are ordered by agency and year. ``max_df``: n-grams in more than this share of the texts are left
+    out of the MinHash sets (boilerplate), not out of the cosine. ``per_report``: partners kept per report (None: all; then every
     pair is compared whatever the size, so only for small corpora). Exact over all pairs below
     ``exact_below`` reports, MinHash candidates above (see the module docstring).
     """
@@ -265,19 +292,20 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
         ii, jj = np.triu_indices(D, 1)
         codes = ii.astype(np.int64) * D + jj
     else:
-        sig = _signatures(vec.grams)[text_of]
+        sig = _signatures(vec, max(int(max_df * len(uniq)), 2))[text_of]
         codes = _minhash_candidates(sig, rank, window)
-        codes = _distinct(np.r_[codes, _window_pairs(akey, rank, window, akey >= 0)])
+        codes = _distinct(np.r_[codes, _window_pairs(akey, rank, window, akey >= 0),
+                                _window_pairs(text_of, rank, window, has_grams)])
     A, B = codes // D, codes % D
     ok = has_grams[A] & has_grams[B]
     A, B = A[ok], B[ok]
     same = (akey[A] == akey[B]) & (akey[A] >= 0)
     stats.n_candidates = len(A)
     if per_report is not None and D >= exact_below and len(A):
-        agree = np.zeros(len(A))
+        agree = np.zeros(len(A), dtype=np.int64)
         for s in range(0, len(A), 1 << 16):
-            agree[s:s + (1 << 16)] = (sig[A[s:s + (1 << 16)]] == sig[B[s:s + (1 << 16)]]).mean(axis=1)
-        keep = _cap_per_item(A, B, agree, same, rank, 2 * per_report) | same
+            agree[s:s + (1 << 16)] = (sig[A[s:s + (1 << 16)]] == sig[B[s:s + (1 << 16)]]).sum(axis=1)
+        keep = _cap_per_item(A, B, agree, same, 2 * per_report) | same
         A, B, same = A[keep], B[keep], same[keep]
     ta, tb = text_of[A], text_of[B]
     sims = np.ones(len(A))
@@ -337,7 +365,8 @@ def _longest(a: str, b: str) -> tuple[int, int]:
         return 0, len(a)
     n = _PASSAGE_N
     if len(a) >= n and len(b) >= n:
-        inb = np.isin(_gram_hashes(a, n), _gram_hashes(b, n))
+        ha, hb = _gram_hashes(a, n), np.sort(_gram_hashes(b, n))
+        inb = hb[np.minimum(np.searchsorted(hb, ha), len(hb) - 1)] == ha
         if inb.any():
             edges = np.diff(np.r_[0, inb.astype(np.int8), 0])
             starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
