@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from layout_render import (cells, expected_requests, parse_report, provenance_errors, random_tables,
+from helpers.tables import parse_tables
+from layout_render import (cells, doc_from_text, sections_of, expected_requests, parse_report, provenance_errors, random_tables,
                            render_report, values, warnings_of)
 
 CITE_2021 = "根据《中华人民共和国政府信息公开工作年度报告格式》(国办公开办函〔2021〕30号)要求编制本报告。"
@@ -214,3 +215,38 @@ def test_label_typos_seen_in_reports(layout):
     assert [(r["row"], r["applicant"], r["value"], r["status"]) for r in res.tables["requests"]] == \
         expected_requests(t)
     assert values(res, "appeals") == t["appeals"]
+
+
+PROSE_ONLY = """某区交通运输局2021年政府信息公开工作年度报告
+
+一、总体情况
+2021年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息 126 条。
+二、主动公开政府信息情况
+本年制发规范性文件 2 件，废止 1 件，现行有效 8 件。行政许可处理决定 35 件，行政处罚处理决定 12 件。
+三、收到和处理政府信息公开申请情况
+本年新收政府信息公开申请 3 件，上年结转 0 件；予以公开 2 件，部分公开 1 件，结转下年度继续办理 0 件。
+四、政府信息公开行政复议、行政诉讼情况
+本年度因政府信息公开工作被申请行政复议 1 件，结果维持 1 件；提起行政诉讼 0 件。
+五、存在的主要问题及改进情况
+一是公开内容不够全面；二是解读形式较为单一。
+六、其他需要报告的事项
+无。
+"""
+
+
+@pytest.mark.parametrize("width", [0, 12, 17, 23])
+def test_prose_only_report_gives_no_table_cells(width):
+    """Beijing style: parts 二–四 are sentences. Whole or hard-wrapped (PDF), no cell is read from them."""
+    text = PROSE_ONLY
+    if width:
+        text = "\n".join(ln[i:i + width] for ln in text.split("\n") for i in range(0, max(len(ln), 1), width))
+    res = parse_report(text)
+    assert res.report["status"] != "ok"
+    assert not res.tables.get("disclosure")
+    for table in ("requests", "appeals"):
+        assert {r["status"] for r in res.tables.get(table, [])} <= {"missing"}
+    assert sum("table not found" in m for m in warnings_of(res, "tables")) == 3
+    doc = doc_from_text(text)  # the tables stage itself, whatever the report is classified as
+    tr = parse_tables(doc, sections_of(doc))
+    assert not tr.disclosure and not any(tr.found.values())
+    assert {r["status"] for r in tr.requests + tr.appeals} == {"missing"}

@@ -302,6 +302,10 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
 
 # ---------------------------------------------------------------------------------------------------------
 # Section 三.
+# Form labels never hold a count with its unit or a full stop; a sentence quoting row words does.
+_PROSE = re.compile(r"。|\d+(?:件|条|次|项|宗|起)|[;；]")
+
+
 def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
     rows: dict[str, _Row] = {}
     header = True
@@ -345,6 +349,11 @@ def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
             cur.slots.append(c)
             continue
         if _NUMBERING.match(c.key):
+            continue
+        if _PROSE.search(c.key):  # a sentence that names rows (`本年新收…申请3件。`): not a row of the table
+            if cur is not None and cur.has_values():
+                close(cur)
+            cur = None  # a label without values just before a sentence is that sentence's first line
             continue
         kind, code = L.match_request_label(c.key)
         if kind == "maybe":
