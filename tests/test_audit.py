@@ -223,3 +223,20 @@ def test_breakdown_with_an_unnamed_part():
     assert rows[0]["holds"] == "unknown" and "其中政策文件 35 条 [unnamed]" in rows[1]["detail"]
     rows = _breakdown(text.replace("1523", "1255"))
     assert rows[0]["holds"] == "true" and "35 + 1200 + 20 = 1255" in rows[0]["detail"]
+
+
+def test_carryover_continuity_on_narrow_inputs_equals_full_tables():
+    from helpers.audit import CORPUS_COLUMNS, CORPUS_FILTERS
+
+    full = _corpus(carry_2023=6, in_force_2023=11)
+    full["requests"] = pd.concat([full["requests"], pd.DataFrame([
+        {"report_id": "a23", "row": "new_received", "applicant": "total", "value": 9, "status": "printed",
+         "raw": "9", "line": 40}])])
+    narrow = {}
+    for t, df in full.items():
+        df = df[[c for c in CORPUS_COLUMNS[t] if c in df.columns]]
+        for col, op, value in CORPUS_FILTERS.get(t, []):
+            df = df[df[col] == value] if op == "=" else df[df[col].isin(value)]
+        narrow[t] = df
+    assert len(narrow["requests"]) < len(full["requests"])
+    assert corpus_checks(narrow) == corpus_checks(full)

@@ -158,3 +158,42 @@ def test_an_edited_file_is_reparsed(make_raw, seed_texts, tmp_path):
     assert s.n_cached == 1  # b.txt only
     agencies = helpers.read_processed(out).reports.set_index("report_id")["agency"]
     assert agencies[name] == "邢台市交通运输局"
+
+
+def test_corpus_stage_is_reused_when_its_inputs_are_unchanged(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    from helpers import audit, similarity
+
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    out = tmp_path / "out"
+    calls = []
+    real_sim, real_checks = similarity.similar_problems, audit.corpus_checks
+    monkeypatch.setattr(similarity, "similar_problems", lambda *a, **k: calls.append("sim") or real_sim(*a, **k))
+    monkeypatch.setattr(audit, "corpus_checks", lambda *a, **k: calls.append("checks") or real_checks(*a, **k))
+    build(raw, out, jobs=1, quiet=True)
+    first = helpers.read_processed(out)
+    assert sorted(calls) == ["checks", "sim"] and len(first.similar_problems)
+    calls.clear()
+    build(raw, out, jobs=1, quiet=True)  # nothing changed: neither step runs again
+    assert calls == []
+    _equal(first, helpers.read_processed(out))
+    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)  # a new report: both run, as in a fresh build
+    build(raw, out, jobs=1, quiet=True)
+    assert sorted(calls) == ["checks", "sim"]
+    fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
+    assert fresh.n_parsed == N + 1
+    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+
+
+def test_corpus_stage_reads_only_narrow_columns(corpus, tmp_path, monkeypatch):
+    from helpers import audit
+
+    seen = {}
+    real = audit.corpus_checks
+    monkeypatch.setattr(audit, "corpus_checks", lambda t: seen.update({k: list(v.columns) for k, v in t.items()})
+                        or real(t))
+    build(corpus, tmp_path / "out", jobs=1, cache_dir=False, quiet=True)
+    assert seen["requests"] == audit.CORPUS_COLUMNS["requests"]  # no raw text, no line numbers
+    assert "raw" not in seen["disclosure"] and "title" not in seen["reports"]

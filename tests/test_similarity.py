@@ -124,3 +124,64 @@ def test_label_pairs_marks_same_agency(corpus):
     lab = label_pairs(out, reports)
     assert lab["same_agency"].tolist() == [True]
     assert (lab["year_a"].iloc[0], lab["year_b"].iloc[0]) == (2022, 2023)
+
+
+# ---------------------------------------------------------------------------------------------- at scale
+def _sections(n: int):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.bench_similarity import make_sections
+
+    rows_, reports, planted = make_sections(n)
+    return pd.DataFrame(rows_), pd.DataFrame(reports), planted
+
+
+def test_many_near_copies_take_a_bounded_number_of_comparisons():
+    from helpers.similarity import SimilarityStats
+
+    work = {}
+    for n in (1500, 3000):
+        problems, reports, planted = _sections(n)
+        stats = SimilarityStats()
+        out = similar_problems(problems, reports, per_report=5, stats=stats)
+        found = set(zip(out["report_id_a"], out["report_id_b"]))
+        assert planted <= found  # every agency that pasted last year's text is caught
+        # at most 2 × per_report candidates per report are scored, plus same-agency / same-text neighbours
+        assert stats.n_compared <= (2 * 5 + 10) * n
+        assert stats.n_compared < n * (n - 1) / 2 / 50
+        work[n] = stats.n_compared
+    assert work[3000] <= 2.5 * work[1500]  # linear, not quadratic
+
+
+def test_a_same_agency_copy_is_kept_beyond_the_top_k():
+    rng = random.Random(21)
+    base = synthetic_section(rng, 8)
+    edited = base[:70] + synthetic_section(rng, 3)
+    texts = {"x2022": base, "y2022": base, "x2023": edited, "z2023": edited}
+    groups = {"x2022": ("甲局", 2022), "x2023": ("甲局", 2023), "y2022": ("乙局", 2022), "z2023": ("丙局", 2023)}
+    plain = {(a, b) for a, b, _ in cosine_pairs(texts, per_report=1, min_similarity=0.2)}
+    grouped = {(a, b) for a, b, _ in cosine_pairs(texts, per_report=1, min_similarity=0.2, groups=groups)}
+    assert ("x2022", "x2023") not in plain  # both have an identical twin elsewhere, which fills top-1
+    assert ("x2022", "x2023") in grouped and plain <= grouped
+
+
+def test_same_rows_in_the_same_order_whatever_the_input_order():
+    problems, reports, _ = _sections(1200)
+    first = similar_problems(problems, reports)
+    shuffled = similar_problems(problems.sample(frac=1, random_state=3), reports.sample(frac=1, random_state=4))
+    pd.testing.assert_frame_equal(first, shuffled)
+    assert not first.empty
+
+
+def test_boilerplate_shared_by_every_report_makes_no_candidates():
+    from helpers.similarity import SimilarityStats
+
+    rng = random.Random(12)
+    boiler = "我单位政务公开工作虽然取得了一定成效，但对照上级要求和人民群众期待仍存在一些差距和不足，主要表现在以下几个方面。"
+    texts = {f"r{k:04d}": boiler + synthetic_section(rng, 4) for k in range(600)}
+    stats = SimilarityStats()
+    assert cosine_pairs(texts, min_similarity=0.5, stats=stats) == []
+    assert stats.n_candidates < 600  # not 600 × window pairs from one giant bucket
