@@ -138,3 +138,42 @@ def test_pipe_row_padding_after_values_is_not_a_cell():
     got = cells(parse_report(text), "requests")
     assert got[("granted", "natural_person")]["status"] == "ambiguous"
     assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]
+
+
+def test_cell_per_line_pipe_with_one_run_of_pipes_for_several_empty_cells():
+    """D97: `|||||` on one line replaces five lone `|` lines; positions are lost, so the row is ambiguous."""
+    t = random_tables(111)
+    lines = render_report(t, "cell-per-line-pipe", blanks=frozenset(("granted", a) for a in ORGS)).split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("(一)予以公开")) + 2
+    assert lines[k:k + 5] == ["|"] * 5
+    lines[k:k + 5] = ["|||||"]
+    got = cells(parse_report("\n".join(lines)), "requests")
+    assert got[("granted", "natural_person")]["status"] == "ambiguous"
+    assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]
+    assert got[("partially_granted", "natural_person")]["value"] == t["requests"][("partially_granted",
+                                                                                    "natural_person")]
+
+
+def test_cell_per_line_with_dropped_empty_cells():
+    """D55: empty cells are not printed at all; the row keeps its last number as 总计, the rest ambiguous."""
+    t = random_tables(112)
+    lines = render_report(t, "cell-per-line", blanks=frozenset(("granted", a) for a in ORGS)).split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("(一)予以公开")) + 2
+    assert lines[k:k + 5] == [""] * 5
+    del lines[k:k + 5]
+    got = cells(parse_report("\n".join(lines)), "requests")
+    assert got[("granted", "natural_person")]["status"] == "ambiguous"
+    assert got[("granted", "total")]["value"] == t["requests"][("granted", "total")]
+    assert got[("partially_granted", "total")]["value"] == t["requests"][("partially_granted", "total")]
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "cell-per-line-pipe", "tab"])
+def test_header_cut_to_its_first_line(layout):
+    """D51/D54: the two-line header lost its second line (`本年新 | 本年新 | 对外公开总数量`): the 2019 form's
+    own columns are used, with a warning."""
+    t = random_tables(113, "2019", split_other=False)
+    text = render_report(t, layout).replace("本年新制作数量", "本年新").replace("本年新公开数量", "本年新")
+    res = parse_report(text)
+    assert res.report["template"] == "2019"
+    assert values(res, "disclosure") == t["disclosure"]
+    assert any("read as the 2019 form's columns" in m for m in warnings_of(res, "tables"))
