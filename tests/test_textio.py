@@ -76,3 +76,18 @@ def test_random_latin1_bytes_are_undecodable():
     data = "Ãâ€™ Ã©tÃ© Ã  la plage ÿþ".encode("latin-1", errors="ignore") * 3
     with pytest.raises(LoadError):
         decode(data)
+
+
+def test_utf8_cut_inside_a_character_keeps_its_text():
+    """An excerpt cut in the middle of a character (or a stray byte) is still the UTF-8 report it was."""
+    text = "某县交通运输局2022年政府信息公开工作年度报告\n一、总体情况\n" * 20
+    data = text.encode("utf-8")
+    for broken in (data + "公".encode()[:2], data[:100] + b"\xff" + data[100:]):
+        got, enc = decode(broken)
+        assert enc.startswith("utf-8") and "1 invalid byte" in enc
+        assert got.startswith("某县交通运输局2022年")
+
+
+def test_gbk_is_never_taken_for_broken_utf8():
+    text = "某县交通运输局2022年政府信息公开工作年度报告\n一、总体情况\n" * 20
+    assert decode(text.encode("gbk")) == (text, "gbk")

@@ -53,6 +53,9 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    lenient = _utf8_with_few_errors(data)
+    if lenient:
+        return lenient
     candidates = []
     for enc in ("gbk", "gb18030", "big5"):
         try:
@@ -76,6 +79,17 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is not None and _COMMON.search(str(best)):
         return str(best), best.encoding
     raise LoadError("decode", "undecodable", "not UTF-8, GBK/GB18030, Big5 or UTF-16, and no Chinese text recognised")
+
+
+def _utf8_with_few_errors(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a handful of broken bytes (an excerpt cut inside a character, a stray byte): keep the
+    text, with U+FFFD for the broken bytes. GBK or Big5 read as UTF-8 breaks on nearly every character,
+    so a small error budget cannot mistake them for UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, len(data) // 2000) and _COMMON.search(text):
+        return text, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
