@@ -82,7 +82,8 @@ def test_utf8_cut_inside_a_character_keeps_its_text():
     """An excerpt cut in the middle of a character (or a stray byte) is still the UTF-8 report it was."""
     text = "某县交通运输局2022年政府信息公开工作年度报告\n一、总体情况\n" * 20
     data = text.encode("utf-8")
-    for broken in (data + "公".encode()[:2], data[:100] + b"\xff" + data[100:]):
+    cut = len(text[:30].encode("utf-8"))  # a character boundary
+    for broken in (data + "公".encode()[:2], data[:cut] + b"\xff" + data[cut:]):
         got, enc = decode(broken)
         assert enc.startswith("utf-8") and "1 invalid byte" in enc
         assert got.startswith("某县交通运输局2022年")
