@@ -3,11 +3,14 @@
 For each size: wall time of a full `python -m helpers build` (a fresh process, as a user runs it), reports/s,
 peak memory (proportional set size of the build process and its workers together, sampled every 50 ms), the ratio to
 a floor measured in the same run (reading, decoding and regex-scanning the same files once, in one process),
-and the time of an incremental rebuild after adding one report. The first size is also built with one job,
-to show how throughput scales with cores. No timing is asserted anywhere; these are measurements.
+and the time of an incremental rebuild after adding one report. The build includes the corpus-level stage
+(carry-over checks, recycled problems text) unless ``--no-corpus-stage``. The first size is also built with
+one job, to show how throughput scales with cores. Then tokenisation throughput (``bench_tokens``: the keyword
+pipeline vs plain ``jieba.lcut``) and recycled-text detection on generated near-copies (``bench_similarity``).
+No timing is asserted anywhere; these are measurements.
 
-    .venv/bin/python benchmarks/bench.py                      # 2,000 and 10,000 reports
-    .venv/bin/python benchmarks/bench.py --sizes 2000,10000,100000
+    .venv/bin/python benchmarks/bench.py                      # 2,000 and 10,000 reports (~5 minutes)
+    .venv/bin/python benchmarks/bench.py --sizes 1000,10000,100000   # issue 7's sizes (~15 minutes more)
 """
 from __future__ import annotations
 
@@ -47,6 +50,22 @@ def floor_seconds(raw: Path) -> float:
             continue
         n += len(SCAN.findall(text))
     return time.perf_counter() - t0
+
+
+def corpus_stage_seconds(out: Path) -> tuple[float, float, int]:
+    """(corpus_checks s, similar_problems s, pairs) on a built corpus, in this process, with the same narrow
+    inputs the build gives them: what the corpus stage costs inside the build's wall time."""
+    from helpers import audit, similarity, store
+
+    t0 = time.perf_counter()
+    tables = {t: store.read_table(out, t, filters=audit.CORPUS_FILTERS.get(t), cols=audit.CORPUS_COLUMNS[t])
+              for t in ("reports", "requests", "disclosure")}
+    audit.corpus_checks(tables)
+    t1 = time.perf_counter()
+    problems = store.read_table(out, "problems", cols=["report_id", "part", "text", "line_start"])
+    reports = store.read_table(out, "reports", cols=["report_id", "agency", "year"])
+    pairs = similarity.similar_problems(problems, reports)
+    return t1 - t0, time.perf_counter() - t1, len(pairs)
 
 
 def _tree_rss(proc) -> int:
@@ -125,17 +144,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="2000,10000", help="comma-separated corpus sizes (default 2000,10000)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-scaling", action="store_true", help="skip the one-job build of the first size")
-    ap.add_argument("--corpus-stage", action="store_true",
-                    help="include the corpus-level stage (similar problems text; quadratic on these near-copies)")
+    ap.add_argument("--no-corpus-stage", action="store_true",
+                    help="skip the corpus-level stage (carry-over checks, similar problems text)")
+    ap.add_argument("--no-tokens", action="store_true", help="skip the tokenisation throughput figures")
+    ap.add_argument("--similarity-sizes", default="10000",
+                    help="sizes for the recycled-text benchmark on generated near-copies ('' to skip)")
     ap.add_argument("--keep", action="store_true", help="keep the temp folders")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     code_tmp = Path(tempfile.mkdtemp(prefix="helpers-bench-code-"))
     CODE[0] = snapshot_code(code_tmp)
-    extra = () if args.corpus_stage else ("--no-corpus",)
+    extra = ("--no-corpus",) if args.no_corpus_stage else ()
     print(f"machine: {machine()}")
     print(f"synthetic corpora generated from the seeds in {tempfile.gettempdir()}; jobs={args.jobs}; "
-          f"corpus stage {'on' if args.corpus_stage else 'off'}")
+          f"corpus stage {'off' if args.no_corpus_stage else 'on'}")
     header = (f"{'reports':>8} {'wall s':>8} {'reports/s':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
               f"{'+1 rebuild s':>12} {'+1 peak MB':>10}")
     rows = []
@@ -154,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             wall, peak, line = timed_build(raw, tmp / "out", args.jobs, extra)
             if k == 0 and not args.no_scaling and args.jobs > 1:
                 print(f"[{n}] {args.jobs} jobs: {wall:.1f} s → speed-up {w1 / wall:.2f}× on {args.jobs} cores")
+            if not args.no_corpus_stage:
+                checks_s, sim_s, n_pairs = corpus_stage_seconds(tmp / "out")
+                print(f"[{n}] corpus stage (in the build's wall time): corpus_checks {checks_s:.1f} s, "
+                      f"similar_problems {sim_s:.1f} s ({n_pairs} pairs)", flush=True)
             make_corpus(ROOT / "data" / "raw", raw, 1, start=n)
             inc, inc_peak, line2 = timed_build(raw, tmp / "out", args.jobs, extra)
             print(f"[{n}] generated in {gen:.1f} s; build: {line}; rebuild: {line2}")
@@ -167,7 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(code_tmp, ignore_errors=True)
     print()
     print(header)
-    print("\n".join(rows))
+    print("\n".join(rows), flush=True)
+    if not args.no_tokens:
+        from benchmarks import bench_tokens
+
+        print()
+        bench_tokens.main([])
+    if args.similarity_sizes:
+        from benchmarks import bench_similarity
+
+        print("\nrecycled text (similar_problems) on generated near-copies, in one process:")
+        bench_similarity.main(["--sizes", args.similarity_sizes])
     return 0
 
 
