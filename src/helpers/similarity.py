@@ -136,15 +136,21 @@ def _vectors(texts: list[str], n: int) -> _Vectors:
     lens = np.fromiter((len(u) for u in uniq), dtype=np.int64, count=len(uniq))
     ptr = np.r_[0, np.cumsum(lens)]
     flat = np.concatenate(uniq) if uniq else np.empty(0, dtype=np.uint64)
+    del uniq  # large corpora: free each intermediate as soon as it is used
     vocab, ids, df = np.unique(flat, return_inverse=True, return_counts=True)
+    del flat
     N = len(texts)
-    tf = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
-    w = (1 + np.log(tf)) * (np.log((1 + N) / (1 + df[ids])) + 1)
-    owner = np.repeat(np.arange(N, dtype=np.int64), lens)
-    norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=N))
-    w /= np.where(norms > 0, norms, 1.0)[owner]
+    w = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
+    del counts
+    w = (1 + np.log(w)) * (np.log((1 + N) / (1 + df[ids])) + 1)
     V = max(len(vocab), 1)
-    return _Vectors(keys=owner * V + ids.astype(np.int64), wts=w, ptr=ptr, V=V, vocab=vocab, df=df)
+    keys = np.repeat(np.arange(N, dtype=np.int64), lens)
+    norms = np.sqrt(np.bincount(keys, weights=w * w, minlength=N))
+    w /= np.where(norms > 0, norms, 1.0)[keys]
+    keys *= V
+    keys += ids
+    del ids
+    return _Vectors(keys=keys, wts=w, ptr=ptr, V=V, vocab=vocab, df=df)
 
 
 def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
