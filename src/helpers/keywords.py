@@ -150,6 +150,10 @@ def _kept(tok: str) -> tuple[str, ...]:
     return (tok,) if keep(tok) else ()
 
 
+_ZERO_FREQ = object()  # a prefix of dictionary words that is not a word itself
+_MEMO_MAX = 2_000_000
+
+
 class _Segmenter:
     """jieba's accurate mode with HMM (``Tokenizer.cut(s, HMM=True)``), word for word, in fewer Python steps.
 
@@ -167,36 +171,41 @@ class _Segmenter:
         self.freq = tk.FREQ
         self.logtotal = math.log(tk.total)
         self.total = tk.total
-        self.logp: dict[str, float] = {}
+        self.memo: dict[str, object] = {}  # dictionary fragment → log probability, or _ZERO_FREQ
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
         self.hmm_cut = finalseg.cut
 
     def _route(self, sentence: str) -> list[int]:
         """For each start index, the end index (inclusive) of the best word: jieba's get_DAG + calc."""
-        freq, logp, logtotal, log = self.freq, self.logp, self.logtotal, math.log
+        freq, memo, logtotal, log, zero = self.freq, self.memo, self.logtotal, math.log, _ZERO_FREQ
         n = len(sentence)
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
-            best_s = best_x = None
+            best_s, best_x = -math.inf, -1
             i = k
             frag = sentence[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    lp = logp.get(frag)
-                    if lp is None:
-                        lp = logp[frag] = log(freq[frag]) - logtotal
+            while True:
+                lp = memo.get(frag)
+                if lp is None:  # first time this fragment is met: what the prefix dict says about it
+                    f = freq.get(frag)
+                    if f is None:
+                        break  # no dictionary word starts with it
+                    lp = memo[frag] = (log(f) - logtotal) if f else zero
+                if lp is not zero:
                     sc = lp + score[i + 1]
-                    if best_s is None or sc >= best_s:  # max over (score, x): ties go to the longer word
+                    if sc >= best_s:  # max over (score, x): ties go to the longer word
                         best_s, best_x = sc, i
                 i += 1
+                if i >= n:
+                    break
                 frag = sentence[k:i + 1]
-            if best_x is None:  # no dictionary word starts here: the single character
-                ch = sentence[k]
-                lp = log(freq.get(ch) or 1) - logtotal
-                best_s, best_x = lp + score[k + 1], k
+            if best_x < 0:  # no dictionary word starts here: the single character
+                best_s, best_x = (log(freq.get(sentence[k]) or 1) - logtotal) + score[k + 1], k
             score[k], end[k] = best_s, best_x
+        if len(memo) > _MEMO_MAX:
+            memo.clear()
         return end
 
     def _cut_block(self, sentence: str, out: list[str]) -> None:

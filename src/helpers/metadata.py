@@ -13,7 +13,13 @@ import re
 from functools import lru_cache
 
 from .model import Doc, Section
-from .normalize import squeeze
+
+
+def _squeeze(text: str) -> str:
+    """``normalize.squeeze`` (whitespace, U+3000 included, removed): str.split drops exactly the characters
+    ``\\s`` matches, and is several times faster than the regex on a whole report."""
+    return "".join(text.split())
+
 
 _CJK = "\u4e00-\u9fff"
 _AGENCY_END = (r"(?:委员会|办公室|人民政府|管理委员会|服务中心|中心|局|厅|委|办|署|院|所|站|支队|大队|处|"
@@ -75,7 +81,7 @@ def _nonempty(doc: Doc, head: int = 60, tail: int = 8) -> list[tuple[int, str]]:
     idx = [i for i, n in enumerate(doc.norm) if n and not n.isspace()]
     first = set(idx[:head])
     keep = idx[:head] + [i for i in idx[-tail:] if i not in first]
-    return [(i, squeeze(doc.norm[i])) for i in keep]
+    return [(i, _squeeze(doc.norm[i])) for i in keep]
 
 
 def _clean_name(s: str) -> str:
@@ -396,7 +402,7 @@ def classify(doc: Doc, sections: dict[str, Section], title: str, lines: list[tup
 
     ``text``: the squeezed normalised text when the caller already has it."""
     if text is None:
-        text = squeeze("".join(doc.norm))
+        text = _squeeze("".join(doc.norm))
     labels = sum(1 for w in _TABLE_LABELS if w in text)
     structured = len(sections) >= 3 or labels >= 4
     head = "".join(s for _, s in lines[:6])[:120]
@@ -424,7 +430,7 @@ def extract_metadata(doc: Doc, sections: dict[str, Section]) -> tuple[dict, list
     lines = _nonempty(doc)
     first_heading = min((s.heading_line - 1 for s in sections.values() if s.heading_line), default=None)
     title, title_idx = find_title(lines, first_heading)
-    text = squeeze("".join(doc.norm))
+    text = _squeeze("".join(doc.norm))
     agency, alias, _source = choose_agency(lines, text, title, title_idx)
     (province, prefecture, county, level), w = resolve_region(agency, text)
     if w:
