@@ -138,3 +138,21 @@ def test_blank_lines_around_a_page_number_are_not_empty_cells(layout, at):
     lines[k:k] = ["", "", "— 5 —", ""]
     res = parse_report("\n".join(lines))
     assert _requests(res) == expected_requests(t)
+
+
+@pytest.mark.parametrize("layout", ["pdf-space", "pdf-runs"])
+def test_pdf_label_glued_to_its_first_value_and_mojibake_before_values(layout):
+    """pdftotext glues a label to its first number (`(一)予以公开0 0 …`); D99 prints `? 0` for a lost space."""
+    import re
+
+    t = random_tables(910, "2019", split_other=False)
+    text = render_report(t, layout)
+    glued = re.sub(r"(?m)^(\S.*?[\u4e00-\u9fff)])\s+(\d)", r"\1\2", text)
+    assert "(一)予以公开" + str(t["requests"][("granted", "natural_person")]) in glued
+    res = parse_report(glued)
+    assert _requests(res) == expected_requests(t)
+    assert values(res, "disclosure") == t["disclosure"]
+    assert provenance_errors(res, glued) == []
+    moj = re.sub(r"(?m) (\d+)$", r" ? \1", text)
+    res = parse_report(moj)
+    assert _requests(res) == expected_requests(t) and _appeals(res) == expected_appeals(t)

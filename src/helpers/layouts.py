@@ -93,7 +93,7 @@ def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Detection.
-_SPACE_VALUES = re.compile(r"(?:^|\s)[+-]?\d+(?:\.\d+)?(?:万元|万|元)?(?:\s+[+-]?\d+(?:\.\d+)?(?:万元|万|元)?)+\s*$")
+_SPACE_VALUES = re.compile(r"(?:^|\s)[+-]?\d+(?:\.\d+)?(?:万元|万|元)?(?:\s+(?:\?\s+)?[+-]?\d+(?:\.\d+)?(?:万元|万|元)?)+\s*$")
 
 
 def _inner_pipe_cells(line: str) -> int:
@@ -189,18 +189,34 @@ def _row_template(ln: str, sep: str, markdown: bool = False
     return tuple(cells), parts
 
 
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)])(\d+(?:\.\d+)?)$")
+
+
 def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
     """PDF text: the trailing run of value tokens are cells; everything before them is one label."""
     toks = [t for t in _SPACE_SPLIT.split(norm.strip()) if t]
     rtoks = [t for t in _SPACE_SPLIT.split(raw.strip()) if t]
     if len(rtoks) != len(toks):
         rtoks = toks
+    if "?" in toks:  # `? 0`: a mis-decoded space before a value (D99), not a placeholder cell of its own
+        keep = [k for k in range(len(toks)) if not (toks[k] == "?" and k + 1 < len(toks)
+                                                      and classify(toks[k + 1])[1] == "num")]
+        toks, rtoks = [toks[k] for k in keep], [rtoks[k] for k in keep]
     j = len(toks)
     while j > 0:
         kind = classify(toks[j - 1])[1]
         if kind not in ("num", "ph"):
             break
         j -= 1
+    # `(一)予以公开0 0 0 …`: the label glued to its first value; only beside other values, since a wrapped
+    # sentence may end on a number too
+    if 0 < j < len(toks):
+        m = _GLUED.match(toks[j - 1])
+        if m:
+            cut = m.start(2)
+            r = rtoks[j - 1] if len(rtoks[j - 1]) == len(toks[j - 1]) else toks[j - 1]
+            toks = toks[:j - 1] + [toks[j - 1][:cut], toks[j - 1][cut:]] + toks[j:]
+            rtoks = rtoks[:j - 1] + [r[:cut], r[cut:]] + rtoks[j:]
     # `1. 属于国家秘密`: a lone numbering token never ends the label part (it has a dot, so it is not a value)
     out: list[Cell] = []
     if j:
