@@ -8,7 +8,10 @@ each line is cut into :class:`Cell` s. The table grammars in :mod:`helpers.table
 What differs between layouts, beyond how a line is cut, is whether an *empty* cell means something:
 row layouts (tab, pipe, markdown, space) pad merged cells with empties, so an empty there is noise;
 one-cell-per-line layouts print an empty cell as an extra blank line or a lone ``|``, so an empty there is a
-real, positioned, blank cell (``kind="empty"``).
+real, positioned, blank cell (``kind="empty"``). In row layouts only an empty slot *between two values of a
+line* (or a markdown row's trailing cells) is positioned (``gap=True``); it counts only when it makes the
+row exactly as wide as the form. HTML tables arrive here already turned into pipes by
+:mod:`helpers.normalize` (a ``<tr>`` per line reads as markdown, a ``<td>`` per line as one cell per line).
 """
 from __future__ import annotations
 
