@@ -156,3 +156,26 @@ def test_pdf_label_glued_to_its_first_value_and_mojibake_before_values(layout):
     moj = re.sub(r"(?m) (\d+)$", r" ? \1", text)
     res = parse_report(moj)
     assert _requests(res) == expected_requests(t) and _appeals(res) == expected_appeals(t)
+
+
+@pytest.mark.parametrize("layout", ["pdf-space", "pdf-runs", "tab", "pipe-row"])
+def test_page_navigation_digits_inside_a_table_are_not_values(layout):
+    """D69/D137: a flipbook page ends with `   5   6   7   8` and a page number inside table 三; the row
+    above keeps its own line's seven numbers, never a navigation digit as its total."""
+    t = random_tables(911)
+    lines = render_report(t, layout).split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("(四)无法提供"))
+    lines[k:k] = ["   5   6   7   8", "", "9"]
+    res = parse_report("\n".join(lines))
+    assert _requests(res) == expected_requests(t)
+    assert any("withheld_query_matter prints" in m and "used" in m for m in warnings_of(res, "tables"))
+
+
+def test_a_row_with_too_many_values_and_no_full_line_is_all_ambiguous():
+    t = random_tables(912)
+    text = render_report(t, "pdf-space", drop={"granted": 5})
+    line = next(ln for ln in text.split("\n") if ln.startswith("(二)部分公开"))
+    text = text.replace(line, "5 6 7 8\n" + line, 1)  # four stray numbers after a five-number row
+    got = {(r["row"], r["applicant"]): r for r in parse_report(text).tables["requests"]}
+    assert all(got[("granted", a)]["status"] == "ambiguous" and got[("granted", a)]["value"] is None
+               for a in ("natural_person", "other_org", "total"))
