@@ -30,6 +30,8 @@ def _eq(a: float, b: float) -> bool:
 
 
 def _num(v: float | int) -> str:
+    if type(v) is int:  # the common case; the same text as below
+        return str(v)
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
@@ -71,10 +73,15 @@ def _summary(report_id: str, check: str, results: list[tuple[str, str, str]], un
 def _sum_case(parts: list[tuple[str, Cell]], total: tuple[str, Cell]) -> tuple[str, str]:
     """One `total = sum of parts` case (applicant sum, appeals sum) → (holds, detail)."""
     tv = total[1][0]
-    if total[1][1] == "printed" and all(st == "printed" for _, (_, st) in parts):
-        s = sum(v for _, (v, _) in parts)
-        if _eq(s, tv):
-            return "true", ""
+    if total[1][1] == "printed":
+        s = 0
+        for _, (v, st) in parts:
+            if st != "printed":
+                break
+            s += v
+        else:
+            if _eq(s, tv):
+                return "true", ""
     cells = parts + [total]
     bad = [(name, st) for name, (_, st) in cells if st != "printed"]
     if bad:

@@ -133,8 +133,8 @@ def tokens(s: str) -> list[Token]:
         return []
     out = []
     for m in _TOKEN.finditer(s):
-        if m.group("d") is None and m.group("c") is None:
-            continue
+        if m.group("d") is None and (m.group("c") is None or not m.group("unit")):
+            continue  # a Chinese numeral counts only with a unit (see _token): most matches are 一是, 进一步
         t = _token(m, s)
         if t is not None:
             out.append(t)
@@ -665,7 +665,9 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
         if not found and nil is None:
             continue
         raw_line = doc.raw[n - 1]
-        pos = [i for i, ch in enumerate(norm_line) if not ch.isspace()]  # only for lines that quote
+        # squeezed index → column, only for lines that quote
+        pos = list(range(len(norm_line))) if len(s) == len(norm_line) else \
+            [i for i, ch in enumerate(norm_line) if not ch.isspace()]
         nil_added = False
         for f in found:
             if nil is not None and not nil_added and f.token.start > nil.start():

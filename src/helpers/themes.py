@@ -34,8 +34,19 @@ class Rule:
 
 def theme_codes() -> list[str]:
     """The theme codes of ``data/themes.csv``, in its order."""
+    return list(_codes())
+
+
+@lru_cache(maxsize=1)
+def _codes() -> tuple[str, ...]:
+    """Read once per process: tag_text needs the order for every report."""
     with open(DATA_FILES / "themes.csv", encoding="utf-8", newline="") as f:
-        return [r["code"] for r in csv.DictReader(f)]
+        return tuple(r["code"] for r in csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _order() -> dict[str, int]:
+    return {c: k for k, c in enumerate(_codes())}
 
 
 def _expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
@@ -50,7 +61,7 @@ def rules() -> tuple[Rule, ...]:
     """The compiled rules; a rule naming an unknown theme is a bug in the data file and raises."""
     with open(TEXT_DATA / "theme_macros.csv", encoding="utf-8", newline="") as f:
         macros = {r["name"]: r["pattern"] for r in csv.DictReader(f)}
-    codes = set(theme_codes())
+    codes = set(_codes())
     out = []
     with open(TEXT_DATA / "theme_rules.csv", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
@@ -76,7 +87,7 @@ def tag_text(text: str, line_start: int = 1) -> list[dict]:
 
     One row per theme per sentence (the first rule that fires), in text order.
     """
-    order = {c: k for k, c in enumerate(theme_codes())}
+    order = _order()
     found: list[tuple[int, int, int, str, str]] = []  # (line, sentence, theme order, theme, evidence)
     for k, raw_line in enumerate(text.split("\n")):
         sq, idx, source = _squeezed(raw_line)
