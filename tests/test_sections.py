@@ -121,3 +121,17 @@ def test_bare_table_cell_does_not_stand_in_for_a_missing_appeals_heading():
     norm += normalize_lines(["行政复议", "结果维持", "0", "", "存在的主要问题：一是公开不及时。", "",
                              "本年度未发生行政复议和行政诉讼。"])
     assert list(split_sections(norm)) == ["overview", "proactive", "requests"]
+
+
+@pytest.mark.parametrize("width", [10, 13, 16, 20, 28])
+def test_hard_wrapped_text_finds_the_same_headings(seed_texts, width):
+    """Flipbook/PDF text hard-wrapped at a fixed width: headings are cut (`三、收到和处理政府信` / …) and prose
+    is cut into heading-sized fragments (`中存在的问题，及时指出`): the parts found are the unwrapped ones."""
+    for name, text in seed_texts.items():
+        raw = split_lines(text)
+        want = split_sections(normalize_lines(raw), raw)
+        wrapped = ["  " + ln[k:k + width] for ln in raw for k in range(0, max(len(ln), 1), width)]
+        got = split_sections(normalize_lines(wrapped), wrapped)
+        assert list(got) == list(want), name
+        for key, sec in got.items():
+            assert want[key].heading.startswith(sec.heading.strip()), (name, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .model import SECTION_KEYS, Section
+from .model import SECTION_KEYS, SECTION_NUMERALS, Section
 from .normalize import squeeze
 
 _NUM = "一二三四五六七八"
@@ -28,12 +28,23 @@ _WORDS = {
 }
 # Only with a numeral: a heading cut short (一、概) or a part that replaces 五 (五、下一步工作打算).
 _NUMBERED_ONLY = {"overview": r"概$", "problems": r"下一步(?:工作)?(?:打算|计划|安排|思路)"}
+# A heading cut by a hard line wrap (`三、收到和处理政府信` / `息公开申请情况`): its first words are enough
+# when the numeral is the part's own.
+_CUT_HEADING = {"proactive": re.compile(r"主动公开"), "requests": re.compile(r"收到和处理|依申请公开"),
+                "appeals": re.compile(r"政府信息公开(?:工作)?行政|(?:政府信息公开)?行政复|因.{0,8}信息公开"),
+                "other": re.compile(r"其他(?:需要|报告)")}
 _PREFIX = re.compile(rf"^(?:第([{_NUM}])(?:部分|章|节)|([{_NUM}])[、.,:]?|([1-8])[、.](?!\d))")
 _DECOR = re.compile(r"^[#*【\[]+|[*】\]。.:]+$")
 _PATTERNS = {k: re.compile(rf"(?:{w})") for k, w in _WORDS.items()}
 _NUMBERED_PATTERNS = {k: re.compile(w) for k, w in _NUMBERED_ONLY.items()}
 # Unnumbered headings must say more than a table cell does: a bare `行政复议` cell is not part 四's heading.
 _UNNUMBERED_NEED = {"appeals": re.compile(r"情况|信息公开|被申请|提起")}
+# … and, since hard-wrapped PDF text cuts sentences into heading-sized lines (`中存在的问题，及时指出`,
+# `息公开被申请行政复议`), they must start and end as the headings seen do, and hold no comma.
+_UNNUMBERED_START = {"problems": re.compile(r"(?:政府信息公开|政务公开)?(?:工作)?中?(?:存在|主要问题|问题)"),
+                     "appeals": re.compile(r"因|政府|政务|行政复议|行政诉讼")}
+_HEADING_END = re.compile(r"(?:情况|措施|举措|事项|概述|概况|总体|问题|不足|打算|计划|安排|思路|工作|复议|诉讼|信息"
+                          r"|申请)$")
 # An unnumbered line that goes on after a colon (`存在的主要问题：一是…`) is a label with its content.
 _LABEL_COLON = re.compile(r"[:：]..")
 _NOT_HEADING = re.compile(r"本年度办[理结]结果|结转下年|本年新收|上年结转|第二十条")
@@ -63,15 +74,16 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         rest = s
     if not rest or (len(s) > _MAX_HEADING and numeral is None):
         return None
-    if numeral is None and (prose or _LABEL_COLON.search(s)):
-        return None  # a sentence (`本年度未发生行政复议和行政诉讼。`) or a label with its content
+    if numeral is None and (prose or _LABEL_COLON.search(s) or "," in s or not _HEADING_END.search(s)):
+        return None  # a sentence (`本年度未发生行政复议和行政诉讼。`), a label with its content, a fragment
     if _NOT_HEADING.search(rest[:_MAX_HEADING]):
         return None
     for key, pat in _PATTERNS.items():
         hm = pat.match(rest)
         if not hm:
             continue
-        if numeral is None and (len(s) > 30 or (key in _UNNUMBERED_NEED and not _UNNUMBERED_NEED[key].search(s))):
+        if numeral is None and (len(s) > 30 or (key in _UNNUMBERED_NEED and not _UNNUMBERED_NEED[key].search(s))
+                                or (key in _UNNUMBERED_START and not _UNNUMBERED_START[key].match(s))):
             return None
         if len(s) > _MAX_HEADING and hm.end() > _MAX_MERGED:
             return None
@@ -81,6 +93,9 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
     if numeral is not None and not numeral.isdigit():
         for key, pat in _NUMBERED_PATTERNS.items():
             if pat.match(rest) and len(s) <= _MAX_HEADING:
+                return key, numeral
+        for key, pat in _CUT_HEADING.items():
+            if numeral == SECTION_NUMERALS[key] and len(s) <= 24 and pat.match(rest):
                 return key, numeral
     return None
 
