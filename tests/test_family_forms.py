@@ -143,10 +143,15 @@ def test_blank_form_is_not_a_report_and_never_zeros(layout, template, split):
     t = random_tables(310, template, split)
     for table in ("disclosure", "requests", "appeals"):
         t[table] = {k: None for k in t[table]}
-    res = parse_report(render_report(t, layout))
+    text = render_report(t, layout)
+    res = parse_report(text)
     assert res.report["status"] == "not_report"
     for table in ("disclosure", "requests", "appeals"):
         assert not [r for r in res.tables.get(table, []) if r.get("value") not in (None, "")]
+    doc = doc_from_text(text)  # the tables stage itself: blank or missing cells, never a number
+    tr = parse_tables(doc, sections_of(doc))
+    assert all(r["value"] is None for r in tr.disclosure + tr.requests + tr.appeals)
+    assert {r["status"] for r in tr.requests + tr.appeals} <= {"blank", "missing"}
 
 
 PRE_2019 = """某县交通运输局2018年政府信息公开工作年度报告
