@@ -232,10 +232,11 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
         if not slots:
             _warn(warnings, row.label.line, f"disclosure: {item} prints no values")
             return
-        if len(slots) > len(cols) and one_line(slots, len(cols)) is not None:
-            slots = one_line(slots, len(cols)) or []
+        own = _one_line(slots, len(cols)) if len(slots) > len(cols) else None
+        if own is not None:  # stray numbers on other lines: the row's full line wins
+            slots = own
             _warn(warnings, row.label.line, f"disclosure: {item} prints stray values on other lines; the "
-                                            f"{len(cols)} on line {slots[0].line} used")
+                                            f"{len(cols)} on line {own[0].line} used")
         if len(slots) != len(cols):
             _warn(warnings, row.label.line, f"disclosure: {item} prints {len(slots)} values for {len(cols)} "
                                             f"columns ({', '.join(cols) or 'none'}); not assigned")
@@ -444,7 +445,7 @@ def request_rows(rows: dict[str, _Row], layout: str, template: str | None, warni
     return out
 
 
-def one_line(slots: list[Cell], n: int) -> list[Cell] | None:
+def _one_line(slots: list[Cell], n: int) -> list[Cell] | None:
     """The cells of the one line that prints exactly ``n`` values, if exactly one line does."""
     counts = Counter(c.line for c in slots if c.kind != "empty")
     full = [ln for ln, k in counts.items() if k == n]
@@ -475,7 +476,7 @@ def _assign(code: str, dim: str, row: _Row, cols: tuple[str, ...], slots: list[C
         _warn(warnings, line, f"{table}: row {code} prints no values; read as blank")
         return [{dim: code, col_dim: col, "value": None, "status": "blank", "raw": "", "line": line} for col in cols]
     if len(slots) > n:
-        own = one_line(slots, n)
+        own = _one_line(slots, n)
         if own is not None:  # stray numbers on other lines (page-navigation digits): the full line wins
             _warn(warnings, line, f"{table}: row {code} prints {len(slots)} values for {n} columns; the {n} on "
                                   f"line {own[0].line} used")
