@@ -113,15 +113,17 @@ def test_fee_amount_with_six_decimals_and_10k_unit_in_cell():
     assert got[("licensing", "decisions")] == 2450000
 
 
-@pytest.mark.parametrize("layout", ["cell-per-line-pipe", "cell-per-line-blank", "cell-pipe-alternating"])
-def test_row_missing_its_total_in_a_layout_that_marks_empty_cells(layout):
+@pytest.mark.parametrize("row", ["granted", "carried_forward"])  # carried_forward: the table's last row
+@pytest.mark.parametrize("layout", ["cell-per-line", "cell-per-line-pipe", "cell-per-line-blank",
+                                    "cell-pipe-alternating"])
+def test_row_missing_its_total_in_a_layout_that_marks_empty_cells(layout, row):
     t = random_tables(308)
-    t["requests"][("granted", "total")] = None
+    t["requests"][(row, "total")] = None
     res = parse_report(render_report(t, layout))
     got = cells(res, "requests")
-    assert got[("granted", "total")]["status"] == "blank" and got[("granted", "total")]["value"] is None
-    assert got[("granted", "natural_person")]["value"] == t["requests"][("granted", "natural_person")]
-    assert got[("granted", "natural_person")]["status"] == "printed"
+    assert got[(row, "total")]["status"] == "blank" and got[(row, "total")]["value"] is None
+    assert got[(row, "natural_person")]["value"] == t["requests"][(row, "natural_person")]
+    assert got[(row, "natural_person")]["status"] == "printed"
 
 
 @pytest.mark.parametrize("layout", ["pipe-row", "tab", "pdf-space"])

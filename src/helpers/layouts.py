@@ -274,10 +274,6 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
     prev_pipe = False
     furniture = _page_break_blanks(norm) if layout in (ALTERNATING, CELL_LINE) else set()
-    last = n  # blank lines after the block's last text are the gap before the next part, not cells
-    while last > 0 and not norm[last - 1].strip():
-        last -= 1
-    furniture.update(range(last, n))
     for i in range(n):
         ln = norm[i]
         line = first_line + i

@@ -229,7 +229,7 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
                                             f"prints {len(default)}; read as the {template or '2021'} form's columns")
             cols = default
             slots = _fit(row.slots, len(cols), marked)
-        if not slots:
+        if all(s.kind == "empty" for s in slots):
             _warn(warnings, row.label.line, f"disclosure: {item} prints no values")
             return
         own = _one_line(slots, len(cols)) if len(slots) > len(cols) else None
@@ -472,7 +472,7 @@ def _assign(code: str, dim: str, row: _Row, cols: tuple[str, ...], slots: list[C
                 out.append({dim: code, col_dim: col, "value": None, "status": "blank", "raw": cell.raw,
                             "line": cell.line})
         return out
-    if not slots:
+    if all(s.kind == "empty" for s in slots):  # nothing printed at all (a blank form's row)
         _warn(warnings, line, f"{table}: row {code} prints no values; read as blank")
         return [{dim: code, col_dim: col, "value": None, "status": "blank", "raw": "", "line": line} for col in cols]
     if len(slots) > n:
