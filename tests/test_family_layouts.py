@@ -177,3 +177,25 @@ def test_header_cut_to_its_first_line(layout):
     assert res.report["template"] == "2019"
     assert values(res, "disclosure") == t["disclosure"]
     assert any("read as the 2019 form's columns" in m for m in warnings_of(res, "tables"))
+
+
+RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "markdown", "label-line-values-line", "cell-per-line-pipe",
+                                    "cell-per-line-blank", "html", "tab"])
+def test_section_four_with_empty_cells(layout):
+    """D29: all five after-reconsideration cells and one reconsideration cell printed empty. Where the layout
+    positions empty cells they are blank; tab text's trailing tabs are padding, so there nothing is assigned
+    rather than shifted."""
+    t = random_tables(114)
+    for r in RESULTS:
+        t["appeals"][("litigation_after_reconsideration", r)] = None
+    t["appeals"][("reconsideration", "other")] = None
+    got = cells(parse_report(render_report(t, layout)), "appeals")
+    if layout == "tab":
+        assert {r["status"] for r in got.values()} == {"ambiguous"}
+        assert all(r["value"] is None for r in got.values())
+        return
+    for key, v in t["appeals"].items():
+        assert (got[key]["value"], got[key]["status"]) == ((None, "blank") if v is None else (v, "printed"))

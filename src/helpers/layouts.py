@@ -195,6 +195,19 @@ def _row_template(ln: str, sep: str, markdown: bool = False
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)])(\d+(?:\.\d+)?)$")
 
 
+def _row_cells(ln: str, raw: str, line: int, sep: str, markdown: bool) -> list[Cell]:
+    """One tab/pipe row (normalised ``ln``, raw twin ``raw``) → its cells, gaps included."""
+    cells_, parts = _row_template(ln, sep, markdown)
+    raws = parts
+    if raw != ln:
+        raws = (_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(raw)
+        if len(raws) != len(parts):
+            raws = parts
+    return [Cell("empty", "", raws[col].strip(), line, None, "", col, True) if kind == "gap"
+            else Cell(kind, key, raws[col].strip(), line, value, unit, col)
+            for col, key, kind, value, unit in cells_]
+
+
 def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
     """PDF text: the trailing run of value tokens are cells; everything before them is one label."""
     toks = [t for t in _SPACE_SPLIT.split(norm.strip()) if t]
@@ -249,19 +262,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
                 cells.extend(_space_cells(ln, raw[i], line))
                 continue
             sep = "\t" if layout == TAB and ("\t" in ln or "|" not in ln) else "|"
-            template = _row_template(ln, sep, layout == MARKDOWN)
-            r = raw[i]
-            if r != ln:
-                raws = (_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(r)
-                if len(raws) != len(template[1]):
-                    raws = template[1]
-            else:
-                raws = template[1]
-            for col, key, kind, value, unit in template[0]:
-                if kind == "gap":
-                    cells.append(Cell("empty", "", raws[col].strip(), line, None, "", col, True))
-                else:
-                    cells.append(Cell(kind, key, raws[col].strip(), line, value, unit, col))
+            cells.extend(_row_cells(ln, raw[i], line, sep, layout == MARKDOWN))
         return layout, cells
     if layout == SPACE:
         for i in range(n):
@@ -299,6 +300,9 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
             continue
         if len(parts) == 1 and layout == CELL_LINE and _SPACE_VALUES.search(ln):
             cells.extend(_space_cells(ln, raw[i], line))
+            continue
+        if len(parts) > 1:  # a whole row on one line (D48's values line): its empty slots are positioned
+            cells.extend(_row_cells(ln, raw[i], line, "|", False))
             continue
         for t, r in parts:
             c = _cell(t, r, line)
