@@ -413,7 +413,8 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
 
     docs = _section_docs(problems, parts) if len(problems) else {}
     texts = {rid: d[0] for rid, d in docs.items()}
-    groups = _groups(reports, texts) if reports is not None else None
+    has_meta = reports is not None and {"report_id", "agency", "year"} <= set(reports.columns)
+    groups = _groups(reports, texts) if has_meta else None
     rows, found = [], {}
     for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
                                   exact_below=exact_below, groups=groups, stats=stats):
