@@ -3,7 +3,10 @@
 The tables' *content* comes from :func:`random_tables` (consistent numbers, every cell distinct enough that a
 one-column shift changes the result) or from a seed's parsed tables; :func:`render_report` wraps them in a
 minimal report (headings, a little prose) with each table in its own layout, so a test can parse the text
-back and compare. Nothing here is a fixture copied from a real report: it is all generated.
+back and compare. Besides :data:`LAYOUTS`, :func:`render` draws HTML tables as text (``html``: a ``<tr>``
+per line; ``html-pretty``: a tag per line), with colspans, ``<br />`` in headers and ``&nbsp;`` empty cells.
+:func:`parse_report`, :func:`cells` and :func:`provenance_errors` run whole reports through ``parse_bytes``
+for the family tests. Nothing here is a fixture copied from a real report: it is all generated.
 """
 from __future__ import annotations
 
