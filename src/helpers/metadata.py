@@ -328,12 +328,20 @@ def resolve_region(agency: str, text: str) -> tuple[tuple[str, str, str, str], s
     if len(codes) <= 1:
         return region, ""
     head = text[:4000] + text[-1500:]
+    in_head: dict[str, bool] = {}  # namesakes share provinces: search the text once per stem
+
+    def mentioned(stem: str) -> bool:
+        hit = in_head.get(stem)
+        if hit is None:
+            hit = in_head[stem] = stem in head
+        return hit
+
     for code in codes:
         pref = names.get(code[:4] + "00", "")
         prov = names.get(code[:2] + "0000", "")
         stems = [s for s in (pref, pref[:-1] if len(pref) > 2 else "", prov, prov[:-1] if len(prov) > 2 else "")
                  if s and s not in _MUNICIPALITIES]
-        if any(s in agency for s in stems) or any(s in head for s in stems if len(s) >= 2):
+        if any(s in agency for s in stems) or any(mentioned(s) for s in stems if len(s) >= 2):
             return _region(agency, ((county, code),)), ""
     return region, f"county name {county} exists in {len(codes)} places; the text does not say which"
 
