@@ -257,3 +257,14 @@ def test_prose_only_report_gives_no_table_cells(width):
     tr = parse_tables(doc, sections_of(doc))
     assert not tr.disclosure and not any(tr.found.values())
     assert {r["status"] for r in tr.requests + tr.appeals} == {"missing"}
+
+
+@pytest.mark.parametrize("layout", ["pipe-row", "pdf-space", "tab"])
+def test_whole_report_on_one_line_gives_no_numbers(layout):
+    """D150: the whole report flattened onto one line; nothing can be cut into rows, so nothing is read."""
+    t = random_tables(313)
+    res = parse_report(render_report(t, layout).replace("\n", " "))
+    assert res.report["status"] in ("partial", "not_report")
+    for table in ("disclosure", "requests", "appeals"):
+        assert all(r["value"] is None for r in res.tables.get(table, []))
+    assert sum("table not found" in m for m in warnings_of(res, "tables")) == 3
