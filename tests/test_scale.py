@@ -171,7 +171,9 @@ def test_corpus_stage_is_reused_when_its_inputs_are_unchanged(corpus, tmp_path, 
     calls = []
     real_sim, real_checks = similarity.similar_problems, audit.corpus_checks
     monkeypatch.setattr(similarity, "similar_problems", lambda *a, **k: calls.append("sim") or real_sim(*a, **k))
-    monkeypatch.setattr(audit, "corpus_checks", lambda *a, **k: calls.append("checks") or real_checks(*a, **k))
+    passed = []
+    monkeypatch.setattr(audit, "corpus_checks", lambda t: calls.append("checks") or passed.append(len(t["reports"]))
+                        or real_checks(t))
     build(raw, out, jobs=1, quiet=True)
     first = helpers.read_processed(out)
     assert sorted(calls) == ["checks", "sim"] and len(first.similar_problems)
@@ -179,9 +181,10 @@ def test_corpus_stage_is_reused_when_its_inputs_are_unchanged(corpus, tmp_path, 
     build(raw, out, jobs=1, quiet=True)  # nothing changed: neither step runs again
     assert calls == []
     _equal(first, helpers.read_processed(out))
-    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)  # a new report: both run, as in a fresh build
+    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)  # a new report: both run, as in a fresh build…
     build(raw, out, jobs=1, quiet=True)
     assert sorted(calls) == ["checks", "sim"]
+    assert passed[0] == N and 1 <= passed[-1] < N  # …but the carry-over check only for the new report's agency
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
     assert fresh.n_parsed == N + 1
     _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
