@@ -268,3 +268,9 @@ def test_whole_report_on_one_line_gives_no_numbers(layout):
     for table in ("disclosure", "requests", "appeals"):
         assert all(r["value"] is None for r in res.tables.get(table, []))
     assert sum("table not found" in m for m in warnings_of(res, "tables")) == 3
+
+
+def test_prose_only_report_is_a_report_not_a_blank_form():
+    """It names the table labels in sentences, with counts; only a form with no number anywhere is blank."""
+    res = parse_report(PROSE_ONLY)
+    assert res.report["status"] == "partial"

@@ -42,6 +42,7 @@ _PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|统计期|统�
 _TABLE_LABELS = ("自然人", "法人或其他组织", "商业企业", "科研机构", "法律服务机构", "结果维持", "结果纠正",
                  "尚未审结", "本年新收", "上年结转", "本年制发件数", "本年新制作数量", "处理决定数量",
                  "予以公开", "部分公开", "不予公开", "行政复议", "行政诉讼")
+_PROSE_COUNT = re.compile(r"\d+(?:件|条|项|宗|起|次|个)")
 _NUM_CELL = re.compile(r"[+-]?\d+(?:\.\d+)?\s*(?:万元|万|元|件|条)?")
 _CELL_SPLIT = re.compile(r"[\t|]+|\s{2,}")
 _SPACED_NUMS = re.compile(r"\d+(?:\s+\d+)+")
@@ -437,8 +438,9 @@ def classify(doc: Doc, sections: dict[str, Section], title: str, lines: list[tup
             return (f"no annual-report title (…年度报告) and no section structure ({len(sections)} of 6 part "
                     f"headings, {labels} table labels)")
         return ""
-    if labels >= 4 and not has_numeric_cell(doc):
-        return f"blank form: {labels} table labels but no numbers in any cell"
+    if labels >= 4 and not has_numeric_cell(doc) and not _PROSE_COUNT.search(text):
+        # A prose-only report (tables given as sentences) names the same labels but states counts.
+        return f"blank form: {labels} table labels but no numbers in any cell or sentence"
     return ""
 
 
