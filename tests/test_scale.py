@@ -200,3 +200,14 @@ def test_corpus_stage_reads_only_narrow_columns(corpus, tmp_path, monkeypatch):
     build(corpus, tmp_path / "out", jobs=1, cache_dir=False, quiet=True)
     assert seen["requests"] == audit.CORPUS_COLUMNS["requests"]  # no raw text, no line numbers
     assert "raw" not in seen["disclosure"] and "title" not in seen["reports"]
+
+
+def test_corpus_checks_are_merged_in_order_whatever_the_batch_size(corpus, tmp_path, monkeypatch):
+    build(corpus, tmp_path / "one", jobs=1, cache_dir=False, quiet=True)
+    real = build_mod._merge_checks
+    monkeypatch.setattr(build_mod, "_merge_checks", lambda *a, **k: real(*a, batch_rows=7))  # reports span batches
+    build(corpus, tmp_path / "small", jobs=1, cache_dir=False, quiet=True)
+    one, small = helpers.read_processed(tmp_path / "one"), helpers.read_processed(tmp_path / "small")
+    _equal(one, small)
+    assert (one.checks["check"] == "carryover_continuity").sum() >= N  # the corpus rows are there
+    assert one.checks["report_id"].is_monotonic_increasing

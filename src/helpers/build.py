@@ -7,6 +7,7 @@ report_id order, one shard of files at a time, so memory does not grow with the 
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import pickle
@@ -710,7 +711,7 @@ def _frames_key(name: str, frames: dict) -> str:
 
 
 def _cached_step(cache: "ParseCache | None", name: str, frames: dict, errors: list[dict], module: str, func: str,
-                 *args):
+                 *args, records: bool = True):
     """Run one corpus-level function, or reuse its rows from the last build when its inputs are unchanged
     (the cache folder is per code fingerprint, so a code change recomputes). Only the latest is kept."""
     key = _frames_key(name, frames) if cache is not None else ""
@@ -722,7 +723,7 @@ def _cached_step(cache: "ParseCache | None", name: str, frames: dict, errors: li
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             pass
     n_errors = len(errors)
-    rows = _call_optional(module, func, errors, *args)
+    rows = _call_optional(module, func, errors, *args, records=records)
     if path is not None and len(errors) == n_errors:  # never cache a crash
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -804,6 +805,43 @@ def _row_hashes(df) -> "object":
     return pd.util.hash_pandas_object(df, index=False).to_numpy()
 
 
+def _merge_checks(stage: Path, extra: list[dict], years: dict[str, str], csv: bool, batch_rows: int = 200_000) -> None:
+    """Insert the corpus-level check rows into the staged checks table, streaming: the staged rows are in
+    report_id order, so each batch is merged with the extra rows that sort before its last report_id (a
+    report's corpus rows after its own rows). Memory stays at one batch, whatever the corpus size."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    extra = sorted(extra, key=lambda r: str(r["report_id"]))  # stable
+    keys = [str(r["report_id"]) for r in extra]
+    merged = stage / ".checks-merge"
+    merged.mkdir()
+    w = store.TableWriter("checks", merged, csv=csv)
+    i = 0
+
+    def put(tbl: pa.Table) -> None:
+        tbl = tbl.take(pc.sort_indices(tbl, sort_keys=[("report_id", "ascending")]))  # stable
+        w.write(tbl, [years.get(r, "unknown") for r in tbl.column("report_id").to_pylist()])
+
+    for batch in pq.ParquetFile(stage / "checks.parquet").iter_batches(batch_size=batch_rows):
+        tbl = pa.Table.from_batches([batch])
+        last = tbl.column("report_id")[-1].as_py() if tbl.num_rows else ""
+        j = bisect.bisect_left(keys, last, lo=i)  # rows of ``last`` may continue in the next batch
+        put(pa.concat_tables([tbl, store.to_arrow("checks", extra[i:j])]) if j > i else tbl)
+        i = j
+    if i < len(extra):
+        put(store.to_arrow("checks", extra[i:]))
+    w.close()
+    shutil.rmtree(stage / "parquet" / "checks", ignore_errors=True)
+    for p in merged.iterdir():
+        if p.name == "parquet":
+            os.replace(p / "checks", stage / "parquet" / "checks")
+        else:
+            os.replace(p, stage / p.name)
+    shutil.rmtree(merged, ignore_errors=True)
+
+
 def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = True,
                   cache: "ParseCache | None" = None) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text.
@@ -811,7 +849,6 @@ def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = Tru
     Each step reads only the columns and rows it needs from the staged Parquet, and is skipped (its last
     result reused) when those inputs have not changed since the last build."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     errors: list[dict] = []
@@ -823,20 +860,18 @@ def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = Tru
     extra_checks = _checks_by_agency(cache, audit_in, errors)
     del audit_in
     if extra_checks:
-        old = pq.read_table(stage / "checks.parquet")
-        new = pa.concat_tables([old, store.to_arrow("checks", extra_checks)])
-        new = new.take(pc.sort_indices(new, sort_keys=[("report_id", "ascending")]))  # stable
-        shutil.rmtree(stage / "parquet" / "checks", ignore_errors=True)
-        w = store.TableWriter("checks", stage, csv=csv)
-        w.write(new, [years.get(r, "unknown") for r in new.column("report_id").to_pylist()])
-        w.close()
-        del old, new
+        _merge_checks(stage, extra_checks, years, csv)
+    del extra_checks
     sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
     similar = _cached_step(cache, "similar_problems", sim_in, errors, "similarity", "similar_problems",
-                           sim_in["problems"], sim_in["reports"]) or []
+                           sim_in["problems"], sim_in["reports"], records=False)
     del sim_in
     w = store.TableWriter("similar_problems", stage, csv=csv, partition=False)
-    w.write(store.to_arrow("similar_problems", similar))
+    if similar is not None and len(similar):
+        cols = store.columns("similar_problems")
+        w.write(pa.Table.from_pandas(similar[cols], schema=store.arrow_schema("similar_problems"),
+                                     preserve_index=False) if hasattr(similar, "columns")
+                else store.to_arrow("similar_problems", similar))
     w.close()
     if errors:  # append to load_errors: a corpus-stage bug must not lose the per-file tables
         old = pq.read_table(stage / "load_errors.parquet")
@@ -846,7 +881,7 @@ def _corpus_stage(stage: Path, years: dict[str, str], csv: bool, run: bool = Tru
         w.close()
 
 
-def _call_optional(module: str, func: str, errors: list[dict], *args):
+def _call_optional(module: str, func: str, errors: list[dict], *args, records: bool = True):
     """Call a corpus-level function another module provides; absent → None, a crash → a load error."""
     import importlib
 
@@ -862,6 +897,8 @@ def _call_optional(module: str, func: str, errors: list[dict], *args):
         return None
     if rows is None:
         return None
+    if not records:
+        return rows
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
     return list(rows)

@@ -415,16 +415,17 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     texts = {rid: d[0] for rid, d in docs.items()}
     has_meta = reports is not None and {"report_id", "agency", "year"} <= set(reports.columns)
     groups = _groups(reports, texts) if has_meta else None
-    rows, found = [], {}
+    cols: dict[str, list] = {c: [] for c in COLUMNS}
+    found: dict[tuple[str, str, str], str] = {}
     for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
                                   exact_below=exact_below, groups=groups, stats=stats):
         key = (texts[a], texts[b], docs[a][1])  # near-copies repeat: each distinct pair is cut once
         if key not in found:
             start, size = _longest(texts[a], texts[b])
             found[key] = _passage(texts[a], docs[a][1], start, size, max_passage)
-        rows.append({"report_id_a": a, "report_id_b": b, "similarity": round(sim, 4),
-                     "shared_passage": found[key]})
-    out = pd.DataFrame(rows, columns=COLUMNS)
+        for c, v in zip(COLUMNS, (a, b, round(sim, 4), found[key])):
+            cols[c].append(v)
+    out = pd.DataFrame({c: pd.Series(v, dtype="float64" if c == "similarity" else "str") for c, v in cols.items()})
     return out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)
 
