@@ -552,6 +552,8 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             elif bar is not None:
                 bar.update(b - a)
             yield payload
+        for _ in outcomes:  # run the generator to its end, which shuts the worker pool down before the
+            pass            # corpus stage (idle workers would hold their memory through it)
 
     try:
         _write_payloads(shards(), out_dir, summary, csv=csv, corpus=corpus, cache=cache)
