@@ -22,8 +22,8 @@ templates) in bounded time and memory, all in numpy:
   very same text, up to ``window`` per report;
 - each report keeps at most ``2 × per_report`` candidates, its best by MinHash agreement (same-agency pairs
   first on ties), and only those are scored exactly: at most ``2 × per_report × reports`` cosines;
-- each report keeps its ``per_report`` most similar partners, plus every same-agency pair above the
-  threshold. A cluster of identical texts shows as a chain of pairs, not as every pair.
+- each report keeps its ``per_report`` most similar partners, plus every pair of the same agency in
+  different years above the threshold. A cluster of identical texts shows as a chain of pairs, not as every pair.
 
 Every step sorts with explicit tie-breaks and the hash functions come from a fixed seed, so the same corpus
 gives the same rows in the same order on every run. :class:`SimilarityStats` counts the work done.
@@ -269,8 +269,8 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
                  max_df: float = 0.05, stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
     """(a, b, cosine) for pairs at or above ``min_similarity``, a < b, most similar first.
 
-    ``groups`` maps report_id → (agency, year): same-agency pairs are always compared and kept, and
-    reports are ordered by agency and year. ``max_df``: n-grams in more than this share of the texts are left
+    ``groups`` maps report_id → (agency, year): same-agency pairs are always compared, those of different
+    years always kept (last year's text pasted), and reports are ordered by agency and year. ``max_df``: n-grams in more than this share of the texts are left
     out of the MinHash sets (boilerplate), not out of the cosine. ``per_report``: partners kept per report (None: all; then every
     pair is compared whatever the size, so only for small corpora). Exact over all pairs below
     ``exact_below`` reports, MinHash candidates above (see the module docstring).
@@ -305,7 +305,8 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
     A, B = codes // D, codes % D
     ok = has_grams[A] & has_grams[B]
     A, B = A[ok], B[ok]
-    same = (akey[A] == akey[B]) & (akey[A] >= 0)
+    year = np.fromiter((_group_key(groups.get(r))[2] for r in ids), dtype=np.int64, count=D)
+    same = (akey[A] == akey[B]) & (akey[A] >= 0) & (year[A] != year[B])  # the agency's other years
     stats.n_candidates = len(A)
     if per_report is not None and D >= exact_below and len(A):
         agree = np.zeros(len(A), dtype=np.int64)
@@ -342,7 +343,7 @@ def _group_key(g: tuple[str, int] | None) -> tuple[int, str, int]:
 
 def _top_partners(scored: list[tuple[str, str, float, bool]], per_report: int) -> list[tuple[str, str, float]]:
     """The union of every report's own top ``per_report`` list (``scored`` is in rank order), plus every
-    same-agency pair."""
+    same-agency pair of different years."""
     own: dict[str, int] = {}
     keep = []
     for a, b, sim, same in scored:
@@ -408,7 +409,7 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     """The ``similar_problems`` table: report_id_a, report_id_b, similarity (cosine, 0–1, 4 decimals),
     shared_passage (the longest passage both share, as printed in report a, cut to ``max_passage`` characters
     with …). Most similar first; each report's ``per_report`` best partners, and with ``reports`` (report_id,
-    agency, year) every same-agency pair above the threshold (see :func:`cosine_pairs`)."""
+    agency, year) every same-agency pair of different years above the threshold (see :func:`cosine_pairs`)."""
     import pandas as pd
 
     docs = _section_docs(problems, parts) if len(problems) else {}
