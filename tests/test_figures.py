@@ -202,9 +202,10 @@ def test_every_metric_is_documented():
         documented = {r["metric"]: r for r in csv.DictReader(f)}
     assert set(all_metrics()) == set(documented)
     assert all(r["en"] and r["zh"] for r in documented.values())
-    with open(DATA / "descriptions" / "figures_audit.csv", encoding="utf-8", newline="") as f:
-        described = {r["code"] for r in csv.DictReader(f) if r["table"] == "figures"}
-    assert described == set(documented)
+    from helpers.dictionary import code_rows
+
+    described = {r["code"] for r in code_rows() if r["table"] == "figures"}
+    assert set(documented) <= described  # the data dictionary lists every metric
 
 
 def test_tab_indented_prose_is_read_but_table_rows_are_not():
