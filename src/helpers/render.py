@@ -60,7 +60,8 @@ def show_table(df, caption: str | None = None, max_rows: int = 500) -> None:
             pass
     df = _whole_numbers(df)
     more = f'<p class="helpers-caption">仅显示前 {max_rows} 行，共 {len(df)} 行。</p>' if len(df) > max_rows else ""
-    table = df.head(max_rows).to_html(index=False, escape=True, na_rep="—", border=0)
+    table = df.head(max_rows).to_html(index=False, escape=True, na_rep="—", border=0,
+                                      float_format=lambda v: f"{v:.10g}")  # 98.25 and 1000, not 1000.00
     display(HTML(f'<div class="helpers-table">{table}</div>{more}'))
 
 
