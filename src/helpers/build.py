@@ -141,6 +141,24 @@ def _clean_report(report: dict) -> dict:
     return {c: store._clean(report.get(c), k) for c, k in SCHEMA["reports"] if c != "report_id"}
 
 
+def _load(path: Path):
+    """A cached pickle, or None when it is missing, truncated or from an incompatible version."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def _dump(path: Path, obj) -> None:
+    """Write atomically (temp file + rename), so a crash or a parallel writer never leaves half a pickle."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 class ParseCache:
     """Per-file outcomes on disk, keyed by content hash, in a folder named after the code fingerprint."""
 
@@ -151,59 +169,33 @@ class ParseCache:
         return self.dir / sha[:2] / f"{sha}.pkl"
 
     def get(self, sha: str) -> Outcome | None:
-        try:
-            with open(self._path(sha), "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return None
+        return _load(self._path(sha))
 
     def has(self, sha: str) -> bool:
         return self._path(sha).exists()
 
     def put(self, sha: str, outcome: Outcome) -> None:
-        path = self._path(sha)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        _dump(self._path(sha), outcome)
 
     def _shard_path(self, key: str) -> Path:
         return self.dir / "shards" / f"{key}.pkl"
 
     def get_shard(self, key: str):
-        try:
-            with open(self._shard_path(key), "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return None
+        return _load(self._shard_path(key))
 
     def has_shard(self, key: str) -> bool:
         return self._shard_path(key).exists()
 
     def put_shard(self, key: str, payload) -> None:
-        path = self._shard_path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        _dump(self._shard_path(key), payload)
 
     def load_index(self) -> dict[str, tuple]:
         """report_id → (size, mtime_ns, inode, sha256) of the last build's files."""
-        try:
-            with open(self.root / "hash-index.pkl", "rb") as f:
-                index = pickle.load(f)
-            return index if isinstance(index, dict) else {}
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return {}
+        index = _load(self.root / "hash-index.pkl")
+        return index if isinstance(index, dict) else {}
 
     def save_index(self, index: dict[str, tuple]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".hash-index.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.root / "hash-index.pkl")
+        _dump(self.root / "hash-index.pkl", index)
 
     def prune(self, keep_shards: set[str] | None = None) -> None:
         """Drop results cached by other versions of the parser, and shards this build no longer has."""
@@ -719,22 +711,17 @@ def _cached_step(cache: "ParseCache | None", name: str, frames: dict, errors: li
     key = _frames_key(name, frames) if cache is not None else ""
     path = cache.dir / "corpus" / f"{name}-{key}.pkl" if cache is not None else None
     if path is not None and path.exists():
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            pass
+        cached = _load(path)
+        if cached is not None:
+            return cached
     n_errors = len(errors)
     rows = _call_optional(module, func, errors, *args, records=records)
     if path is not None and len(errors) == n_errors:  # never cache a crash
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob(f"{name}-*.pkl"):
-                old.unlink(missing_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            if path.parent.is_dir():
+                for old in path.parent.glob(f"{name}-*.pkl"):
+                    old.unlink(missing_ok=True)
+            _dump(path, rows)
         except OSError:
             pass
     return rows
@@ -768,11 +755,7 @@ def _checks_by_agency(cache: "ParseCache | None", frames: dict, errors: list[dic
         known = g.notna().to_numpy()
         np.add.at(digest, np.searchsorted(names, g[known].to_numpy(dtype=object)), h[known])
     path = cache.dir / "corpus" / "corpus_checks-by-agency.pkl"
-    try:
-        with open(path, "rb") as f:
-            previous = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        previous = {}
+    previous = _load(path) or {}
     current = {str(nm): int(d) for nm, d in zip(names, digest)}
     changed = {g for g, d in current.items() if g not in previous or previous[g][0] != d}
     by_group: dict[str, list[dict]] = {g: previous[g][1] for g in current if g not in changed}
@@ -789,11 +772,7 @@ def _checks_by_agency(cache: "ParseCache | None", frames: dict, errors: list[dic
         for r in rows or []:
             by_group[rid_group[r["report_id"]]].append(r)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump({g: (current[g], by_group[g]) for g in current}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            _dump(path, {g: (current[g], by_group[g]) for g in current})
         except OSError:
             pass
     out = [r for g in names for r in by_group[str(g)]]

@@ -210,7 +210,6 @@ class _Segmenter:
 
     def _cut_block(self, sentence: str, out: list[str]) -> None:
         end = self._route(sentence)
-        freq = self.freq
         x, n, buf = 0, len(sentence), ""
         while x < n:
             y = end[x] + 1
@@ -218,22 +217,21 @@ class _Segmenter:
                 buf += sentence[x]
             else:
                 if buf:
-                    if len(buf) == 1:
-                        out.append(buf)
-                    elif not freq.get(buf):
-                        out.extend(self.hmm_cut(buf))
-                    else:
-                        out.extend(buf)
+                    self._flush(buf, out)
                     buf = ""
                 out.append(sentence[x:y])
             x = y
         if buf:
-            if len(buf) == 1:
-                out.append(buf)
-            elif not freq.get(buf):
-                out.extend(self.hmm_cut(buf))
-            else:
-                out.extend(buf)
+            self._flush(buf, out)
+
+    def _flush(self, buf: str, out: list[str]) -> None:
+        """A run of single characters: one token, HMM-cut when it is no dictionary word (as jieba does)."""
+        if len(buf) == 1:
+            out.append(buf)
+        elif not self.freq.get(buf):
+            out.extend(self.hmm_cut(buf))
+        else:
+            out.extend(buf)
 
     def cut(self, sentence: str) -> list[str]:
         out: list[str] = []
