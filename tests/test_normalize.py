@@ -54,3 +54,41 @@ def test_taiwan_vocabulary_only_in_gateway_text():
     assert gateway == ["政府信息公开", "上一年项目数量", "软件与数据库", "规范性文件"]
     ordinary = normalize_lines(["政府信息公開", "檔案管理"])  # 信息 printed: no gateway, 檔案 is 档案
     assert ordinary == ["政府信息公开", "档案管理"]
+
+
+# ---- normalize_lines works on the whole text at once: the same lines as normalize_line, line by line ----
+def _lines_one_by_one(raw: list[str]) -> list[str]:
+    """The plain definition: traditional → simplified on the whole text, then each line alone."""
+    from helpers.normalize import _t2s, has_traditional
+
+    text = "\n".join(raw)
+    if has_traditional(text):
+        converted = _t2s(text).split("\n")
+        if len(converted) == len(raw):
+            raw = converted
+    return [normalize_line(line) for line in raw]
+
+
+_PIECES = ["政府信息", "運(yùn)輸", "(yùn)", "资讯", "資訊公開", "（一）", "１２３", "：", "，", "\u3000", "\u00a0",
+           "\u200b", "\ufeff", "\x0c", "<td>3</td>", "<tr><td>a", "</tr>", "＜td＞", "&amp;", "&#65288;", "(件)",
+           "(a)", "规章", "abc", "\t", " ", "｟", "—", "\r", "\n", "<b>", "檔案"]
+
+
+def test_whole_text_normalisation_is_line_by_line():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    line = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=8).map("".join)
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(line, max_size=6))
+    def check(raw):
+        assert normalize_lines(raw) == _lines_one_by_one(raw)
+
+    check()
+
+
+def test_whole_text_normalisation_of_the_seeds(seed_texts):
+    for text in seed_texts.values():
+        raw = split_lines(text)
+        assert normalize_lines(raw) == _lines_one_by_one(raw)

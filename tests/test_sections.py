@@ -135,3 +135,50 @@ def test_hard_wrapped_text_finds_the_same_headings(seed_texts, width):
         assert list(got) == list(want), name
         for key, sec in got.items():
             assert want[key].heading.startswith(sec.heading.strip()), (name, key)
+
+
+# ---- the first-character prefilter of heading_key (a fast path: same answers as the full function) ----
+_HEADING_BITS = ["一、", "五.", "第三部分", "3.", "8、", "12.", "(一)", "总体情况", "主动公开政府信息情况", "收到和处理",
+                 "政府信息公开申请情况", "因政府信息公开工作被申请", "行政复议", "行政诉讼", "存在的主要问题", "及改进情况",
+                 "其他需要报告的事项", "下一步工作打算", "工作", "概", "。", ":", ",", "本年度", "结转下年", "情况"]
+_LEADS = ["", " ", "\u3000", "\u00a0", "\t", "#", "## ", "**", "【", "[", "* "]
+
+
+def _generated_lines(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    odd = [chr(rng.randint(0x20, 0x9fff)) for _ in range(200)]
+    lines = []
+    for _ in range(n):
+        bits = rng.sample(_HEADING_BITS, rng.randint(1, 4))
+        if rng.random() < 0.3:  # the first character anything at all
+            bits.insert(0, rng.choice(odd))
+        lines.append(rng.choice(_LEADS) + rng.choice(_LEADS) + "".join(bits) + rng.choice(["", "**", "】", "。"]))
+    return lines
+
+
+def test_heading_prefilter_answers_as_the_full_function(seed_texts):
+    from helpers.sections import _heading_key
+
+    lines = [ln for text in seed_texts.values() for ln in normalize_lines(split_lines(text))]
+    lines += normalize_lines(_generated_lines(20000, seed=3))
+    for line in lines:
+        assert heading_key(line) == _heading_key(line), line
+
+
+def test_a_heading_with_another_first_character_is_no_heading(seed_texts):
+    """Every heading the full function finds stops being one when its first character is not in the prefilter's set."""
+    from helpers.sections import _FIRST_CHARS, _SPACE_AND_DECOR, _heading_key
+
+    lines = [ln for text in seed_texts.values() for ln in normalize_lines(split_lines(text))]
+    lines += normalize_lines(_generated_lines(5000, seed=5))
+    headings = [ln for ln in lines if _heading_key(ln)]
+    assert len(headings) > 100
+    others = [c for c in map(chr, range(0x21, 0xa000)) if c not in _FIRST_CHARS and not c.isspace()
+              and c not in _SPACE_AND_DECOR][::37] + ["(", "9", "0", "附", "年", "各"]
+    for line in headings:
+        body = line.lstrip(_SPACE_AND_DECOR)
+        lead = line[:len(line) - len(body)]
+        for c in others:
+            assert _heading_key(lead + c + body[1:]) is None, (line, c)

@@ -116,13 +116,40 @@ def normalize_line(line: str) -> str:
 
 
 def normalize_lines(raw: list[str]) -> list[str]:
-    """Normalise each raw line; traditional → simplified is decided once for the whole text."""
+    """Normalise each raw line; traditional → simplified is decided once for the whole text.
+
+    Why the whole text at once: ``str.translate`` looks every character up in a dict, while a report holds
+    only a handful of distinct characters to change, each replaced in one fast ``str.replace``. The answer
+    is :func:`normalize_line` of each line (tested); lines with HTML markup take that path itself."""
     text = "\n".join(raw)
     if has_traditional(text):
-        converted = _t2s(text).split("\n")
-        if len(converted) == len(raw):
-            raw = converted
-    return [normalize_line(line) for line in raw]
+        converted = _t2s(text)
+        lines = converted.split("\n")
+        if len(lines) == len(raw):
+            raw, text = lines, converted
+    norm = _ascii_forms(text)
+    if "(" in norm:
+        norm = _PINYIN.sub("", norm)  # never spans lines: no pinyin class holds \n
+    out = norm.split("\n")
+    if len(out) != len(raw):  # a line holding \n itself (not from split_lines): line by line
+        return [normalize_line(line) for line in raw]
+    if "<" in text:
+        for i, line in enumerate(raw):
+            if "<" in line and _TAG.search(line):
+                out[i] = normalize_line(line)
+    return out
+
+
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
+_WIDTH_STR = {chr(k): "" if v is None else chr(v) for k, v in _WIDTH.items()}
+
+
+def _ascii_forms(text: str) -> str:
+    """``text.translate(_WIDTH)``: no replacement makes a character another one replaces, so the order of
+    the replacements does not matter."""
+    for ch in set(_WIDTH_CHARS.findall(text)):
+        text = text.replace(ch, _WIDTH_STR[ch])
+    return text
 
 
 def squeeze(text: str) -> str:

@@ -52,10 +52,26 @@ _MAX_HEADING = 60  # longer lines are prose (or the opening list of parts), unle
 _MAX_MERGED = 40
 _LEAD = " \t#*【["
 _NUMERAL_CHARS = set(_NUM + "第12345678")  # a numbered heading merged with its content must end its heading words by here
+# Every character ``str.split()`` (so ``squeeze``) drops, plus the leading decoration ``_DECOR`` strips.
+_SPACE_AND_DECOR = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "#*【["
+# The characters a heading can open with (after decoration and spaces): a numeral of ``_PREFIX``, or the
+# first character an unnumbered heading may have: of ``_PATTERNS`` for the parts without a
+# ``_UNNUMBERED_START`` rule (概/总/基/工/主, 行/主, 行/收/依, 其), else of that rule (因/政/行, 政/工/中/存/主/问).
+_FIRST_CHARS = frozenset(_NUM + "第12345678" + "工主总基概" + "行收依" + "其" + "因政" + "中存问")
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
-    """Which part a line heads, and the numeral printed before it (or None); None for non-headings."""
+    """Which part a line heads, and the numeral printed before it (or None); None for non-headings.
+
+    Most lines of a report cannot be headings by their first character: they are skipped before any
+    squeezing or regex (the same answer as :func:`_heading_key`, tested)."""
+    if norm_line.lstrip(_SPACE_AND_DECOR)[:1] not in _FIRST_CHARS:
+        return None
+    return _heading_key(norm_line)
+
+
+def _heading_key(norm_line: str) -> tuple[str, str | None] | None:
+    """:func:`heading_key` without the first-character prefilter."""
     if not norm_line or len(norm_line) > 400:
         return None
     if len(norm_line) > _MAX_HEADING + 20 and norm_line.lstrip(_LEAD)[:1] not in _NUMERAL_CHARS:
@@ -100,16 +116,18 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _next_nonblank(norm: list[str], i: int) -> int | None:
+    """The 1-based number of the first non-blank line after line ``i``; None at the end of the text."""
+    for j in range(i, len(norm)):
+        if norm[j].strip():
+            return j + 1
+    return None
+
+
 def _candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
     """(1-based line, key, has_body) for every heading-like line; has_body is False when the next
     non-blank line heads a later part (a table of contents)."""
     found: list[tuple[int, str]] = []
-    next_nonblank: dict[int, int] = {}
-    last_nonblank = None
-    for i in range(len(norm), 0, -1):
-        next_nonblank[i] = last_nonblank
-        if norm[i - 1].strip():
-            last_nonblank = i
     for i, line in enumerate(norm, start=1):
         hk = heading_key(line)
         if hk:
@@ -119,7 +137,7 @@ def _candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
     # is a table of contents: every entry of the run, the last one included, has no body of its own.
     toc: set[int] = set()
     for i, key in found:
-        nxt = next_nonblank.get(i)
+        nxt = _next_nonblank(norm, i)
         if nxt in rank_at and rank_at[nxt] > rank_at[i]:
             toc.update((i, nxt))
     return [(i, key, i not in toc) for i, key in found]
