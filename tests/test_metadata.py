@@ -129,3 +129,68 @@ def test_a_report_flattened_onto_one_line_is_not_a_blank_form(seed_texts):
     # the same text with its table numbers removed is recognised by its labels, as a blank form
     emptied = re.sub(r"(?<=[\s|])\d+(?=[\s|]|$)", "", flat)
     assert meta_of([emptied])[0].get("not_report", "").startswith("blank form")
+
+
+# ---- fast paths (issue 7): the same answers as the plain code they replace ----
+def _nonempty_reference(doc: Doc, head: int = 60, tail: int = 8) -> list[tuple[int, str]]:
+    idx = [i for i, n in enumerate(doc.norm) if n and not n.isspace()]
+    first = set(idx[:head])
+    keep = idx[:head] + [i for i in idx[-tail:] if i not in first]
+    return [(i, "".join(doc.norm[i].split())) for i in keep]
+
+
+def test_first_and_last_nonblank_lines_as_a_full_scan():
+    import random
+
+    from helpers.metadata import _nonempty
+
+    rng = random.Random(11)
+    for _ in range(400):
+        norm = [rng.choice(["", " ", "\u3000", "a b", "局", "\t"]) for _ in range(rng.randint(0, 120))]
+        doc = Doc(report_id="x", raw=norm, norm=norm, encoding="utf-8", sha256="", n_chars=0)
+        for head, tail in ((60, 8), (3, 2), (0, 1), (1, 1)):
+            assert _nonempty(doc, head, tail) == _nonempty_reference(doc, head, tail)
+
+
+def _resolve_region_reference(agency: str, text: str):
+    """resolve_region as first written: every namesake's stems searched in the text one by one."""
+    from helpers.metadata import _MUNICIPALITIES, _gazetteer, _region
+
+    region = _region(agency)
+    county = region[2]
+    if not county:
+        return region, ""
+    _, by_name, names = _gazetteer()
+    codes = by_name.get(county, [])
+    if len(codes) <= 1:
+        return region, ""
+    head = text[:4000] + text[-1500:]
+    for code in codes:
+        pref = names.get(code[:4] + "00", "")
+        prov = names.get(code[:2] + "0000", "")
+        stems = [s for s in (pref, pref[:-1] if len(pref) > 2 else "", prov, prov[:-1] if len(prov) > 2 else "")
+                 if s and s not in _MUNICIPALITIES]
+        if any(s in agency for s in stems) or any(s in head for s in stems if len(s) >= 2):
+            return _region(agency, ((county, code),)), ""
+    return region, f"county name {county} exists in {len(codes)} places; the text does not say which"
+
+
+def test_namesakes_pinned_as_by_searching_each_stem():
+    import random
+
+    from helpers.metadata import _gazetteer, _namesakes, resolve_region
+
+    _, by_name, _ = _gazetteer()
+    rng = random.Random(5)
+    counties = sorted(c for c, codes in by_name.items() if len(codes) > 1)  # 30 names, 市辖区 among them
+    assert "市辖区" in counties
+    for county in counties:
+        sakes = _namesakes(county)
+        stems = sorted({s for st in sakes.stems for s in st})
+        for _ in range(15):
+            pieces = rng.sample(stems, min(len(stems), rng.randint(0, 4))) + ["信息公开", "交通运输局", "省", "市"]
+            rng.shuffle(pieces)
+            text = "".join(p[:rng.randint(1, len(p))] if rng.random() < 0.3 else p for p in pieces)
+            assert sakes.mentioned(text) == {s for s in stems if len(s) >= 2 and s in text}
+            for agency in (county + "交通运输局", rng.choice(stems) + county + "教育局"):
+                assert resolve_region(agency, text) == _resolve_region_reference(agency, text), (agency, text)

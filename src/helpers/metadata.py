@@ -79,15 +79,35 @@ def _date(y: str, m: str, d: str) -> str:
 def _nonempty(doc: Doc, head: int = 60, tail: int = 8) -> list[tuple[int, str]]:
     """(0-based index, squeezed normalised line) for the first ``head`` and last ``tail`` non-blank lines
     (titles, publisher lines and sign-offs live there; the body is searched as one string)."""
-    idx = [i for i, n in enumerate(doc.norm) if n and not n.isspace()]
-    first = set(idx[:head])
-    keep = idx[:head] + [i for i in idx[-tail:] if i not in first]
-    return [(i, _squeeze(doc.norm[i])) for i in keep]
+    norm = doc.norm
+    first = _first_nonblank(norm, range(len(norm)), head)
+    last = _first_nonblank(norm, range(len(norm) - 1, -1, -1), tail)[::-1]
+    seen = set(first)
+    keep = first + [i for i in last if i not in seen]
+    return [(i, _squeeze(norm[i])) for i in keep]
+
+
+def _first_nonblank(norm: list[str], order: range, n: int) -> list[int]:
+    """The first ``n`` indexes in ``order`` of non-blank lines (the body between is never looked at)."""
+    out: list[int] = []
+    if n <= 0:
+        return out
+    for i in order:
+        line = norm[i]
+        if line and not line.isspace():
+            out.append(i)
+            if len(out) == n:
+                break
+    return out
+
+
+_NAME_EDGES = re.compile(r"^[*#\s]+|[*#\s。.,,:]+$")
+_ISO_END = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$")
+_SIGNOFF_PUNCT = re.compile(r"[,，。:;]")
 
 
 def _clean_name(s: str) -> str:
-    s = re.sub(r"^[*#\s]+|[*#\s。.,,:]+$", "", s)
-    return s
+    return _NAME_EDGES.sub("", s)
 
 
 # ---------------------------------------------------------------------------------------------- title
@@ -154,9 +174,9 @@ def _agency_candidates(lines: list[tuple[int, str]], title: str, title_idx: list
                 out.append(("above_title", s))
     for _, s in reversed(lines[-8:]):
         s2 = _CN_DATE.sub("", s)
-        s2 = re.sub(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$", "", s2)
+        s2 = _ISO_END.sub("", s2)
         s2 = _clean_name(s2)
-        if 3 <= len(s2) <= 30 and _AGENCY.match(s2) and not re.search(r"[,，。:;]", s2):
+        if 3 <= len(s2) <= 30 and _AGENCY.match(s2) and not _SIGNOFF_PUNCT.search(s2):
             out.append(("signoff", s2))
             break
     return out
@@ -324,27 +344,53 @@ def resolve_region(agency: str, text: str) -> tuple[tuple[str, str, str, str], s
     county = region[2]
     if not county:
         return region, ""
-    _, by_name, names = _gazetteer()
-    codes = by_name.get(county, [])
-    if len(codes) <= 1:
+    sakes = _namesakes(county)
+    if len(sakes.codes) <= 1:
         return region, ""
-    head = text[:4000] + text[-1500:]
-    in_head: dict[str, bool] = {}  # namesakes share provinces: search the text once per stem
-
-    def mentioned(stem: str) -> bool:
-        hit = in_head.get(stem)
-        if hit is None:
-            hit = in_head[stem] = stem in head
-        return hit
-
-    for code in codes:
-        pref = names.get(code[:4] + "00", "")
-        prov = names.get(code[:2] + "0000", "")
-        stems = [s for s in (pref, pref[:-1] if len(pref) > 2 else "", prov, prov[:-1] if len(prov) > 2 else "")
-                 if s and s not in _MUNICIPALITIES]
-        if any(s in agency for s in stems) or any(mentioned(s) for s in stems if len(s) >= 2):
+    mentioned = sakes.mentioned(text[:4000] + text[-1500:])
+    for code, stems in zip(sakes.codes, sakes.stems):
+        if any(s in agency for s in stems) or any(s in mentioned for s in stems if len(s) >= 2):
             return _region(agency, ((county, code),)), ""
-    return region, f"county name {county} exists in {len(codes)} places; the text does not say which"
+    return region, f"county name {county} exists in {len(sakes.codes)} places; the text does not say which"
+
+
+class _Namesakes:
+    """The places whose county bears one name, with the stems of their prefecture and province names
+    (石家庄市, 石家庄, 河北省, 河北) that pin one of them when the agency or the text names it.
+
+    Gazetteer data, the same for every report naming that county: built once per name."""
+
+    def __init__(self, county: str):
+        _, by_name, names = _gazetteer()
+        self.codes: list[str] = by_name.get(county, [])
+        self.stems: list[tuple[str, ...]] = []
+        for code in self.codes:
+            pref = names.get(code[:4] + "00", "")
+            prov = names.get(code[:2] + "0000", "")
+            self.stems.append(tuple(s for s in (pref, pref[:-1] if len(pref) > 2 else "", prov,
+                                                prov[:-1] if len(prov) > 2 else "")
+                                    if s and s not in _MUNICIPALITIES))
+        wanted = sorted({s for st in self.stems for s in st if len(s) >= 2}, key=lambda s: (-len(s), s))
+        # longest first: a match at a position is the longest stem there; the others there are its prefixes
+        self._pattern = re.compile("|".join(map(re.escape, wanted))) if wanted else None
+        self._prefixes = {s: tuple(t for t in wanted if s.startswith(t)) for s in wanted}
+
+    def mentioned(self, text: str) -> set[str]:
+        """The stems (2+ characters) that occur in ``text``: the same set as testing ``stem in text`` for
+        each, in one regex pass that restarts one character after every match (so overlaps are seen)."""
+        found: set[str] = set()
+        if self._pattern is None:
+            return found
+        m = self._pattern.search(text)
+        while m:
+            found.update(self._prefixes[m.group(0)])
+            m = self._pattern.search(text, m.start() + 1)
+        return found
+
+
+@lru_cache(maxsize=2048)
+def _namesakes(county: str) -> _Namesakes:
+    return _Namesakes(county)
 
 
 # ---------------------------------------------------------------------------------------------- year, date
