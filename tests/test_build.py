@@ -141,22 +141,26 @@ def test_outputs_are_written_atomically(make_raw, seed_texts, tmp_path, monkeypa
     raw = make_raw({SEED0: seed_texts[SEED0]})
     out = tmp_path / "out"
     build(raw, out, jobs=1, cache_dir=False, quiet=True)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def files():
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    before = files()
+    assert any(name.startswith("parquet/requests/year=") for name in before)
     (raw / SEED1).write_text(seed_texts[SEED1], encoding="utf-8")
     calls = {"n": 0}
-    real_write = store.TableWriter.write
+    real_write = store.write_part
 
-    def dying_write(self, tbl, years=None):
+    def dying_write(*a, **k):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt("power cut")
-        return real_write(self, tbl, years)
+        return real_write(*a, **k)
 
-    monkeypatch.setattr(store.TableWriter, "write", dying_write)
+    monkeypatch.setattr(store, "write_part", dying_write)
     with pytest.raises(KeyboardInterrupt):
         build(raw, out, jobs=1, cache_dir=False, quiet=True)
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    assert after == before  # the old tables, whole; nothing half-written
+    assert files() == before  # the old tables, whole; nothing half-written
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
 
 
@@ -165,7 +169,7 @@ def test_every_table_is_written_in_both_formats_with_its_columns(bad_folder):
     for table in store.TABLES:
         csv = pd.read_csv(out / f"{table}.csv", nrows=0)
         assert list(csv.columns) == store.columns(table)
-        assert (out / f"{table}.parquet").exists()
+        assert (out / "parquet" / table).is_dir()
         assert list(t[table].columns) == store.columns(table)
     assert "## `requests`" in (out / "README.md").read_text(encoding="utf-8")
 

@@ -25,7 +25,7 @@ def test_build_prints_the_summary_and_exits_0_even_with_a_bad_file(make_raw, see
     reports = pd.read_csv(out / "reports.csv")
     assert list(reports["report_id"]) == [name]
     assert list(pd.read_csv(out / "load_errors.csv")["file"]) == ["broken.txt"]
-    assert (out / "README.md").exists() and (out / "reports.parquet").exists()
+    assert (out / "README.md").exists() and (out / "parquet" / "reports").is_dir()
 
 
 def test_strict_exits_1_when_a_file_failed(make_raw, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 import helpers
 from conftest import ROOT, SEED_DIR
 from helpers import build as build_mod
-from helpers import store
+from helpers import segments, store
 from helpers.build import build
 
 sys.path.insert(0, str(ROOT))
@@ -125,11 +125,14 @@ def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatc
                                            key=lambda e: e.report_id), 4)
     assert len(bounds) > 3
     assembled = []
-    real = build_mod._assemble
-    monkeypatch.setattr(build_mod, "_assemble", lambda items: assembled.append(1) or real(items))
+    real = segments.write_segment
+    monkeypatch.setattr(segments, "write_segment", lambda chunk, dest: assembled.append(1) or real(chunk, dest))
     make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)
     build(raw, out, jobs=1, quiet=True, shard_size=4)
     assert 1 <= len(assembled) <= 2  # the new file's shard (split in two if its id ends a shard)
+    parts = list((out / "parquet" / "requests").rglob("*.parquet"))
+    linked = [p for p in parts if p.stat().st_nlink > 1]  # the other shards' parts: links into the cache
+    assert len(linked) >= len(parts) - 2 * len(assembled) * 10 and len(linked) > len(parts) / 2
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True, shard_size=4)
     assert fresh.n_parsed == N + 1
     _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
@@ -202,12 +205,26 @@ def test_corpus_stage_reads_only_narrow_columns(corpus, tmp_path, monkeypatch):
     assert "raw" not in seen["disclosure"] and "title" not in seen["reports"]
 
 
-def test_corpus_checks_are_merged_in_order_whatever_the_batch_size(corpus, tmp_path, monkeypatch):
-    build(corpus, tmp_path / "one", jobs=1, cache_dir=False, quiet=True)
-    real = build_mod._merge_checks
-    monkeypatch.setattr(build_mod, "_merge_checks", lambda *a, **k: real(*a, batch_rows=7))  # reports span batches
-    build(corpus, tmp_path / "small", jobs=1, cache_dir=False, quiet=True)
-    one, small = helpers.read_processed(tmp_path / "one"), helpers.read_processed(tmp_path / "small")
-    _equal(one, small)
-    assert (one.checks["check"] == "carryover_continuity").sum() >= N  # the corpus rows are there
-    assert one.checks["report_id"].is_monotonic_increasing
+def test_corpus_checks_follow_the_per_report_checks_in_order(corpus, tmp_path):
+    build(corpus, tmp_path / "out", jobs=1, cache_dir=False, quiet=True, shard_size=5)
+    checks = helpers.read_processed(tmp_path / "out").checks
+    corpus_rows = (checks["check"] == "carryover_continuity").to_numpy()
+    assert corpus_rows.sum() >= N  # the corpus rows are there…
+    first = corpus_rows.argmax()
+    assert corpus_rows[first:].all()  # …after every per-report row…
+    assert checks["report_id"][:first].is_monotonic_increasing  # …each block in report_id order
+    assert checks["report_id"][first:].is_monotonic_increasing
+    csv = pd.read_csv(tmp_path / "out" / "checks.csv", dtype=str, keep_default_na=False)
+    assert csv["report_id"].tolist() == checks["report_id"].tolist()  # the CSV in the same order
+
+
+def test_tables_read_back_in_csv_order_from_many_parts(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, jobs=2, cache_dir=False, quiet=True, shard_size=3)
+    assert len(list((out / "parquet" / "requests").rglob("part-*.parquet"))) > 5
+    t = helpers.read_processed(out)
+    for table in store.TABLES:
+        kinds = dict(store.SCHEMA[table])
+        csv = pd.read_csv(out / f"{table}.csv", dtype={c: store.PANDAS_DTYPES[k] for c, k in kinds.items()},
+                          keep_default_na=False, na_values={c: [""] for c, k in kinds.items() if k != store.STR})
+        pd.testing.assert_frame_equal(t[table], csv, obj=table)

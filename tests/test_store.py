@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 
 import pandas as pd
 import pytest
@@ -14,9 +15,7 @@ VALUES = [0.0, 35385.0, 10.139, 0.5, 123456.75, None, 2.0, 999999999.0]
 def _write(tmp_path, csv_too: bool = True):
     rows = [{"report_id": f"r{k}", "metric": "m", "value": v, "unit": "件", "qualifier": "exact",
              "quote": f"第{k}句，含逗号", "line": k + 1} for k, v in enumerate(VALUES)]
-    w = store.TableWriter("figures", tmp_path, csv=csv_too, partition=False)
-    w.write(store.to_arrow("figures", rows))
-    w.close()
+    store.write_small_table(tmp_path, "figures", store.to_arrow("figures", rows), csv=csv_too)
     return rows
 
 
@@ -31,7 +30,7 @@ def test_csv_numbers_are_written_as_printed(tmp_path):
 def test_csv_and_parquet_read_back_with_the_same_dtypes_and_values(tmp_path):
     _write(tmp_path)
     from_parquet = store.read_table(tmp_path, "figures")
-    (tmp_path / "figures.parquet").unlink()
+    shutil.rmtree(tmp_path / "parquet")
     from_csv = store.read_table(tmp_path, "figures")
     pd.testing.assert_frame_equal(from_parquet, from_csv)
     assert from_csv["value"].dtype == "float64" and str(from_csv["line"].dtype) == "Int64"
@@ -43,7 +42,7 @@ def test_csv_and_parquet_read_back_with_the_same_dtypes_and_values(tmp_path):
 def test_read_table_reads_only_the_columns_and_rows_asked_for(tmp_path, fmt):
     _write(tmp_path)
     if fmt == "csv":
-        (tmp_path / "figures.parquet").unlink()
+        shutil.rmtree(tmp_path / "parquet")
     df = store.read_table(tmp_path, "figures", cols=["report_id", "value"],
                           filters=[("report_id", "in", ["r1", "r2", "r9"]), ("unit", "=", "件")])
     assert list(df.columns) == ["report_id", "value"]

@@ -67,3 +67,13 @@ class LoadError(Exception):
     def __init__(self, stage: str, error: str, detail: str = ""):
         super().__init__(f"{stage}: {error}: {detail}")
         self.stage, self.error, self.detail = stage, error, detail
+
+
+def describe_error(e: BaseException) -> str:
+    """An exception as one line for load_errors: type, message and where in the code it was raised."""
+    import traceback
+    from pathlib import Path
+
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return f"{type(e).__name__}: {e}{where}"

@@ -1,8 +1,9 @@
-"""Output tables on disk: one schema, atomic streaming writers (CSV + Parquet), and reading them back.
+"""Output tables on disk: one schema, the CSV + partitioned Parquet layout, atomic commits, reading back.
 
 Why a fixed schema: the CSV and the Parquet of a table must read back to the same dtypes, and a blank
 number must stay missing (NaN/NA), never 0. String columns are never null (missing text is ``""``), numeric
-columns are nullable. Rows are written shard by shard, so memory stays bounded however large the corpus.
+columns are nullable. Rows are written shard by shard (see :mod:`helpers.segments`), so memory stays bounded
+however large the corpus.
 """
 from __future__ import annotations
 
@@ -98,63 +99,103 @@ def replace_atomic(tmp: Path, final: Path) -> None:
         os.replace(tmp, final)
 
 
-class TableWriter:
-    """Streams one table to ``<name>.csv`` and ``<name>.parquet`` (plus year partitions) in a staging dir.
+# ---------------------------------------------------------------------------------------------- on-disk layout
+# Every table is written as ``<table>.csv`` and as a Parquet dataset ``parquet/<table>/``: one file per part
+# (a shard of reports, written once and reused while its reports do not change) and, for tables with
+# per-report rows, per year: ``parquet/requests/year=2022/part-00003.parquet``. Parts named ``part-corpus``
+# hold the rows the corpus stage adds after every per-report row. Reading a table back concatenates the parts
+# in order, so it gives the CSV's rows in the CSV's order.
+PARTITIONED = tuple(t for t in TABLES if t not in ("load_errors", "similar_problems"))
+CORPUS_PART = "part-corpus"
 
-    Nothing is visible in the output folder until :meth:`commit`; a crash leaves only the staging dir.
-    """
+def _csv_options(header: bool):
+    import pyarrow.csv as pacsv
 
-    def __init__(self, table: str, stage_dir: Path, csv: bool = True, partition: bool = True):
-        import pyarrow.parquet as pq
+    return pacsv.WriteOptions(include_header=header, quoting_style="needed")
 
-        self.table, self.stage_dir = table, stage_dir
-        self.schema = arrow_schema(table)
-        self._pq = pq.ParquetWriter(stage_dir / f"{table}.parquet", self.schema, compression="zstd")
-        self._csv = None
-        if csv:
-            import pyarrow.csv as pacsv
 
-            self._csv = pacsv.CSVWriter(stage_dir / f"{table}.csv", self.schema,
-                                        write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
-        self.partition = partition
-        self.n_rows = 0
-        self._parts: dict[str, object] = {}  # year → ParquetWriter, open for the whole build
+def csv_bytes(tbl: pa.Table, header: bool = False) -> bytes:
+    """Rows as CSV (UTF-8, quoted only where needed); without a header they append to a table's file."""
+    import pyarrow.csv as pacsv
 
-    def write(self, tbl: pa.Table, years: list[str] | pa.Array | None = None) -> None:
-        """Append rows; ``years`` (one key per row) also writes them to ``parquet/<table>/year=…/``."""
-        if tbl.num_rows == 0:
-            return
-        self._pq.write_table(tbl)
-        if self._csv is not None:
-            self._csv.write_table(tbl)
-        if self.partition:
-            self._write_partitions(tbl, years)
-        self.n_rows += tbl.num_rows
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(tbl, sink, write_options=_csv_options(header))
+    return sink.getvalue().to_pybytes()
 
-    def _write_partitions(self, tbl: pa.Table, years) -> None:
-        """One file per year (row groups appended shard by shard), so a corpus of any size gives few files."""
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
 
-        keys = pa.array(years if years is not None else ["unknown"] * tbl.num_rows, type=pa.string())
-        data = tbl.drop_columns(["year"]) if "year" in tbl.column_names else tbl
-        uniq = sorted(pc.unique(keys).to_pylist())
-        for key in uniq:
-            part = data if len(uniq) == 1 else data.filter(pc.equal(keys, key))
-            w = self._parts.get(key)
-            if w is None:
-                folder = self.stage_dir / "parquet" / self.table / f"year={key}"
-                folder.mkdir(parents=True, exist_ok=True)
-                w = self._parts[key] = pq.ParquetWriter(folder / "part-0.parquet", data.schema, compression="zstd")
-            w.write_table(part)
+def csv_header(table: str) -> bytes:
+    return csv_bytes(arrow_schema(table).empty_table(), header=True)
 
-    def close(self) -> None:
-        self._pq.close()
-        if self._csv is not None:
-            self._csv.close()
-        for w in self._parts.values():
-            w.close()
-        self._parts.clear()
+
+def write_part(folder: Path, table: str, tbl: pa.Table, years, name: str) -> None:
+    """One part of a table's Parquet dataset under ``folder/<table>/``; per year for partitioned tables.
+
+    ``years`` gives each row's partition key (a report's year, or ``unknown``). The ``year`` column of
+    ``reports`` lives in the folder name, as hive partitioning expects."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    base = folder / table
+    if table not in PARTITIONED:
+        base.mkdir(parents=True, exist_ok=True)
+        pq.write_table(tbl, base / f"{name}.parquet", compression="zstd")
+        return
+    keys = pa.array(years, type=pa.string())
+    data = tbl.drop_columns(["year"]) if "year" in tbl.column_names else tbl
+    uniq = sorted(pc.unique(keys).to_pylist())
+    for key in uniq:
+        part = data if len(uniq) == 1 else data.filter(pc.equal(keys, key))
+        (base / f"year={key}").mkdir(parents=True, exist_ok=True)
+        pq.write_table(part, base / f"year={key}" / f"{name}.parquet", compression="zstd")
+
+
+def write_small_table(out_dir: Path, table: str, tbl: pa.Table, years=None, *, csv: bool = True) -> None:
+    """A whole table written in one go (a few rows: tests, a table produced by one step)."""
+    if csv:
+        (out_dir / f"{table}.csv").write_bytes(csv_header(table) + csv_bytes(tbl))
+    (out_dir / "parquet" / table).mkdir(parents=True, exist_ok=True)
+    if tbl.num_rows:
+        write_part(out_dir / "parquet", table, tbl, years if years is not None else ["unknown"] * tbl.num_rows,
+                   "part-00000")
+
+
+def _part_groups(folder: Path) -> list[list[tuple[Path, str | None]]]:
+    """A table's Parquet files grouped by part, numbered parts in order and the corpus part last."""
+    groups: dict[str, list[tuple[Path, str | None]]] = {}
+    for p in sorted(folder.rglob("*.parquet")):
+        year = p.parent.name[len("year="):] if p.parent.name.startswith("year=") else None
+        groups.setdefault(p.stem, []).append((p, year))
+    return [groups[k] for k in sorted(groups, key=lambda k: (k == CORPUS_PART, k))]
+
+
+def _read_parts(folder: Path, table: str, cols: list[str] | None, filters) -> pa.Table:
+    """Concatenate the parts of ``parquet/<table>/`` back into the CSV's row order: a part's rows are spread
+    over its year files, and a stable sort by report_id within the part restores their order."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(table)
+    wanted = columns(table) if cols is None else list(cols)
+    in_file = [c for c in wanted if not (table == "reports" and c == "year")]
+    sort = table in PARTITIONED
+    read_cols = in_file + (["report_id"] if sort and "report_id" not in in_file else [])
+    pieces = []
+    for group in _part_groups(folder):
+        tables = []
+        for path, year in group:
+            tbl = pq.read_table(path, columns=read_cols, filters=filters or None)
+            if table == "reports" and "year" in wanted:
+                value = int(year) if year not in (None, "unknown") else None
+                tbl = tbl.append_column("year", pa.array([value] * tbl.num_rows, type=pa.int64()))
+            tables.append(tbl)
+        if not tables:
+            continue
+        tbl = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        if sort and len(tables) > 1:
+            tbl = tbl.take(pc.sort_indices(tbl, sort_keys=[("report_id", "ascending")]))
+        pieces.append(tbl.select(wanted))
+    out_schema = pa.schema([schema.field(c) for c in wanted])
+    return pa.concat_tables(pieces) if pieces else out_schema.empty_table()
 
 
 def stage_dir(out_dir: Path) -> Path:
@@ -165,8 +206,14 @@ def stage_dir(out_dir: Path) -> Path:
 
 
 def commit(stage: Path, out_dir: Path) -> None:
-    """Move every staged file into ``out_dir`` (each one atomically), then drop the staging dir."""
+    """Move every staged file into ``out_dir`` (each one atomically), then drop the staging dir.
+
+    Single-file ``<table>.parquet`` files left by older versions are removed (they would be stale)."""
+    for t in TABLES:
+        (out_dir / f"{t}.parquet").unlink(missing_ok=True)
     for p in sorted(stage.iterdir()):
+        if p.name.startswith("."):
+            continue
         if p.name == "parquet":
             for t in sorted(p.iterdir()):
                 replace_atomic(t, out_dir / "parquet" / t.name)
@@ -239,11 +286,9 @@ def read_table(out_dir: Path | str, table: str, filters=None, cols: list[str] | 
         unknown = [c for c in cols if c not in columns(table)]
         if unknown:
             raise KeyError(f"{table} has no column {', '.join(unknown)}")
-    pq_path = out_dir / f"{table}.parquet"
-    if pq_path.exists():
-        import pyarrow.parquet as pq
-
-        return arrow_to_pandas(table, pq.read_table(pq_path, columns=cols, filters=filters), cols)
+    folder = out_dir / "parquet" / table
+    if folder.is_dir():
+        return arrow_to_pandas(table, _read_parts(folder, table, cols, filters), cols)
     csv_path = out_dir / f"{table}.csv"
     if csv_path.exists():
         dtypes = {c: PANDAS_DTYPES[k] for c, k in SCHEMA[table]}
