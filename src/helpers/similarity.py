@@ -48,8 +48,7 @@ _PASSAGE_N = 8  # n-gram length used to find the shared passage quickly
 _HASHES, _ROWS = 60, 3  # MinHash: 20 bands of 3 rows (Jaccard 0.5 → candidate with p ≈ 0.93)
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_BATCH = 8192
-_EMPTY = np.iinfo(np.uint64).max  # pairs per vectorised cosine batch (bounds the temporary arrays)
+_BATCH = 8192  # pairs per vectorised cosine batch (bounds the temporary arrays)
 
 
 @dataclass
@@ -93,110 +92,161 @@ def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems"
     return {rid: t for rid, (t, _) in _section_docs(problems, parts).items()}
 
 
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-
-
 def _gram_hashes(text: str, n: int) -> np.ndarray:
     """64-bit hash of every character n-gram of ``text`` (polynomial, then mixed), one per position."""
-    c = _codes(text)
+    return _flat_hashes([text], n)[0]
+
+
+def _flat_hashes(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every text's n-gram hashes, one per position, in one flat array: text t's are ``h[ptr[t]:ptr[t + 1]]``.
+    One rolling hash over the texts laid end to end (no numpy call per text); n-grams across two texts go."""
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    grams = np.maximum(lens - n + 1, 0)
+    ptr = np.r_[0, np.cumsum(grams)]
+    c = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     m = len(c) - n + 1
-    if m <= 0:
-        return np.empty(0, dtype=np.uint64)
+    if m <= 0 or not ptr[-1]:
+        return np.empty(0, dtype=np.uint64), ptr
     h = np.zeros(m, dtype=np.uint64)
     for k in range(n):
-        h = h * _MUL + c[k:k + m]
+        h *= _MUL
+        h += c[k:k + m]
+    del c
+    if int(ptr[-1]) != m:  # several texts: keep the positions whose n-gram lies inside one text
+        first_char = np.r_[0, np.cumsum(lens)[:-1]]
+        h = h[np.repeat(first_char - ptr[:-1], grams) + np.arange(int(ptr[-1]))]
     h ^= h >> np.uint64(31)
     h *= _MIX1
     h ^= h >> np.uint64(29)
-    return h
+    return h, ptr
 
 
 # ---------------------------------------------------------------------------------------------- vectors
+_CHUNK = 4096  # texts hashed at a time (bounds the temporary arrays)
+
+
 @dataclass
 class _Vectors:
-    """L2-normalised TF-IDF vectors of the distinct texts as one flat sorted array: text t's entries are
-    ``keys[ptr[t]:ptr[t+1]]`` = t × V + vocabulary id (so the whole array is sorted) and ``wts``."""
+    """L2-normalised TF-IDF vectors of the distinct texts as flat arrays: text t's entries are
+    ``ids[ptr[t]:ptr[t+1]]`` (vocabulary ids, ascending) with weights ``wts``."""
 
-    keys: np.ndarray
-    wts: np.ndarray
+    ids: np.ndarray  # int32
+    wts: np.ndarray  # float64: the cosines are written out, so no float32 here
     ptr: np.ndarray
     V: int
-    vocab: np.ndarray  # id → n-gram hash
+    vocab: np.ndarray  # id → n-gram hash (ascending)
     df: np.ndarray  # id → number of texts with the n-gram
 
 
+def _grams_per_text(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(the distinct n-gram hashes of ``texts``, ascending; each text's distinct n-grams as indices into
+    them, ascending, flat; their counts in the text; how many per text). The hashes are numbered with a
+    hash table (pandas' factorize), not a sort of every position: the one sort left is of (text, number)
+    keys that already come text by text, which a stable sort merges in near-linear time."""
+    import pandas as pd
+
+    h, ptr = _flat_hashes(texts, n)
+    codes, uniq = pd.factorize(h)
+    del h
+    order = np.argsort(uniq)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    U = max(len(uniq), 1)
+    key = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(ptr)) * U + rank[codes]
+    del codes
+    key.sort(kind="stable")
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
+    counts = np.diff(np.r_[first, len(key)]).astype(np.int32)
+    key = key[first]
+    per_text = np.bincount(key // U, minlength=len(texts))
+    return uniq[order], (key % U).astype(np.int32), counts, per_text
+
+
 def _vectors(texts: list[str], n: int) -> _Vectors:
-    """(1 + ln tf) × (ln((1 + N) / (1 + df)) + 1), N = number of texts, df over the distinct texts."""
-    uniq, counts = [], []
-    for t in texts:
-        u, c = np.unique(_gram_hashes(_NOT_WORD.sub("", t), n), return_counts=True)
-        uniq.append(u)
-        counts.append(c)
-    lens = np.fromiter((len(u) for u in uniq), dtype=np.int64, count=len(uniq))
-    ptr = np.r_[0, np.cumsum(lens)]
-    flat = np.concatenate(uniq) if uniq else np.empty(0, dtype=np.uint64)
-    del uniq  # large corpora: free each intermediate as soon as it is used
-    vocab, ids, df = np.unique(flat, return_inverse=True, return_counts=True)
-    del flat
+    """(1 + ln tf) × (ln((1 + N) / (1 + df)) + 1), N = number of texts, df over the distinct texts.
+
+    Chunk by chunk of texts, into preallocated flat arrays: at 100,000 texts the peak is the flat ids,
+    counts and weights (16 bytes an entry), not per-text arrays or a sort of every n-gram at once."""
     N = len(texts)
-    w = np.concatenate(counts).astype(np.float64) if counts else np.empty(0)
-    del counts
-    w = (1 + np.log(w)) * (np.log((1 + N) / (1 + df[ids])) + 1)
+    chunks, lens = [], np.zeros(N, dtype=np.int64)
+    for s in range(0, N, _CHUNK):
+        u, local, counts, lens[s:s + _CHUNK] = _grams_per_text(texts[s:s + _CHUNK], n)
+        chunks.append([u, local, counts])
+    ptr = np.r_[0, np.cumsum(lens)]
+    vocab = _distinct(np.concatenate([c[0] for c in chunks])) if chunks else np.empty(0, dtype=np.uint64)
     V = max(len(vocab), 1)
-    keys = np.repeat(np.arange(N, dtype=np.int64), lens)
-    norms = np.sqrt(np.bincount(keys, weights=w * w, minlength=N))
-    w /= np.where(norms > 0, norms, 1.0)[keys]
-    keys *= V
-    keys += ids
-    del ids
-    return _Vectors(keys=keys, wts=w, ptr=ptr, V=V, vocab=vocab, df=df)
+    ids = np.empty(int(ptr[-1]), dtype=np.int32 if V < 2**31 else np.int64)
+    for c, s in zip(chunks, range(0, N, _CHUNK)):
+        ids[ptr[s]:ptr[min(s + _CHUNK, N)]] = np.searchsorted(vocab, c[0])[c[1]]
+        c[:2] = None, None  # large corpora: free each intermediate as soon as it is used
+    df = np.bincount(ids, minlength=len(vocab))
+    idf = np.log((1 + N) / (1 + df)) + 1
+    wts = np.empty(len(ids), dtype=np.float64)
+    for c, s in zip(chunks, range(0, N, _CHUNK)):
+        e = min(s + _CHUNK, N)
+        lo, hi = ptr[s], ptr[e]
+        w = (1 + np.log(c.pop().astype(np.float64))) * idf[ids[lo:hi]]
+        owner = np.repeat(np.arange(e - s), lens[s:e])
+        norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=e - s))
+        w /= np.where(norms > 0, norms, 1.0)[owner]
+        wts[lo:hi] = w
+    return _Vectors(ids=ids, wts=wts, ptr=ptr, V=V, vocab=vocab, df=df)
+
+
+def _segments(ptr: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the entries of ``items``' segments, laid end to end; which item each belongs to)."""
+    lens = ptr[items + 1] - ptr[items]
+    total = int(lens.sum())
+    first = np.cumsum(lens) - lens
+    owner = np.repeat(np.arange(len(items)), lens)
+    return np.repeat(ptr[items] - first, lens) + np.arange(total), owner
 
 
 def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Exact cosine of text pairs (A[i], B[i]), vectorised: look every entry of A's vector up in the flat
-    sorted key array under B's offset."""
+    """Exact cosine of text pairs (A[i], B[i]), vectorised by batch: look every entry of A's vector up in
+    B's entries keyed (pair, vocabulary id), which sort as laid out."""
     out = np.zeros(len(A), dtype=np.float64)
     for s in range(0, len(A), _BATCH):
         a, b = A[s:s + _BATCH], B[s:s + _BATCH]
-        lens = vec.ptr[a + 1] - vec.ptr[a]
-        total = int(lens.sum())
-        if not total:
+        pos_a, pair = _segments(vec.ptr, a)
+        pos_b, pair_b = _segments(vec.ptr, b)
+        if not len(pos_a) or not len(pos_b):
             continue
-        pair = np.repeat(np.arange(len(a)), lens)
-        first = np.r_[0, np.cumsum(lens)[:-1]]
-        pos = np.repeat(vec.ptr[a], lens) + (np.arange(total) - np.repeat(first, lens))
-        q = vec.keys[pos] + (b[pair] - a[pair]) * vec.V
-        j = np.minimum(np.searchsorted(vec.keys, q), len(vec.keys) - 1)
-        hit = vec.keys[j] == q
-        out[s:s + len(a)] = np.bincount(pair[hit], weights=vec.wts[pos[hit]] * vec.wts[j[hit]], minlength=len(a))
+        kb = pair_b * vec.V + vec.ids[pos_b]
+        q = pair * vec.V + vec.ids[pos_a]
+        j = np.minimum(np.searchsorted(kb, q), len(kb) - 1)
+        hit = kb[j] == q
+        out[s:s + len(a)] = np.bincount(pair[hit], weights=vec.wts[pos_a[hit]] * vec.wts[pos_b[j[hit]]],
+                                        minlength=len(a))
     return np.minimum(out, 1.0)
 
 
-def _signatures(vec: _Vectors, max_df: int) -> np.ndarray:
-    """MinHash signature of each text (rows) over its n-grams found in at most ``max_df`` texts (more common
-    ones are boilerplate: they would only put unrelated reports in one bucket), from fixed-seed
-    multiply-shift hash functions of the n-gram hashes. A text with no such n-gram gets no signature."""
+def _signatures(vec: _Vectors, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+    """(MinHash signature of each text (rows), whether it has one) over its n-grams found in at most
+    ``max_df`` texts (more common ones are boilerplate: they would only put unrelated reports in one bucket),
+    from fixed-seed multiply-shift hash functions of the n-gram hashes. A text with no such n-gram gets no
+    signature. The values are the high 32 bits of a 64-bit product: uint32 holds them exactly."""
     rng = np.random.default_rng(20240101)  # fixed: the same corpus always gives the same table
     a = rng.integers(1, 1 << 63, size=_HASHES, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 1 << 63, size=_HASHES, dtype=np.uint64)
     T = len(vec.ptr) - 1
-    sig = np.full((T, _HASHES), _EMPTY, dtype=np.uint64)
-    step = 4096
-    for s in range(0, T, step):
-        e = min(s + step, T)
-        lens = vec.ptr[s + 1:e + 1] - vec.ptr[s:e]
-        owner = np.repeat(np.arange(s, e, dtype=np.int64), lens)
-        ids = vec.keys[vec.ptr[s]:vec.ptr[e]] - owner * vec.V
-        keep = vec.df[ids] <= max_df
+    sig = np.zeros((T, _HASHES), dtype=np.uint32)
+    valid = np.zeros(T, dtype=bool)
+    rare = vec.df <= max_df
+    for s in range(0, T, _CHUNK):
+        e = min(s + _CHUNK, T)
+        owner = np.repeat(np.arange(s, e, dtype=np.int64), vec.ptr[s + 1:e + 1] - vec.ptr[s:e])
+        ids = vec.ids[vec.ptr[s]:vec.ptr[e]]
+        keep = rare[ids]
         owner, h = owner[keep], vec.vocab[ids[keep]]
         if not len(h):
             continue
         first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         rows = owner[first]
+        valid[rows] = True
         for i in range(_HASHES):
             sig[rows, i] = np.minimum.reduceat((a[i] * h + b[i]) >> np.uint64(32), first)
-    return sig
+    return sig, valid
 
 
 # ---------------------------------------------------------------------------------------------- candidates
@@ -223,16 +273,29 @@ def _window_pairs(keys: np.ndarray, rank: np.ndarray, window: int, valid: np.nda
     return _distinct(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
 
 
-def _minhash_candidates(sig: np.ndarray, rank: np.ndarray, window: int) -> np.ndarray:
-    valid = sig[:, 0] != _EMPTY
+def _minhash_candidates(sig: np.ndarray, valid: np.ndarray, text_of: np.ndarray, rank: np.ndarray,
+                        window: int) -> np.ndarray:
+    """Report pairs sharing a band's bucket, band by band: the bucket key is hashed per distinct text
+    (signature rows), then looked up per report."""
     found = np.empty(0, dtype=np.int64)
+    has_sig = valid[text_of]
     for band in range(_HASHES // _ROWS):
-        cols = sig[:, band * _ROWS:(band + 1) * _ROWS]
-        key = cols[:, 0].copy()
+        key = sig[:, band * _ROWS].astype(np.uint64)
         for k in range(1, _ROWS):
-            key = key * _MUL + cols[:, k]
-        found = _distinct(np.r_[found, _window_pairs(key, rank, window, valid)])
+            key = key * _MUL + sig[:, band * _ROWS + k]
+        found = _distinct(np.r_[found, _window_pairs(key[text_of], rank, window, has_sig)])
     return found
+
+
+def _agreement(sig: np.ndarray, valid: np.ndarray, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Matching signature rows of text pairs (0…_HASHES); two texts without a signature agree on all rows
+    (as two empty signatures would), one with and one without on none."""
+    agree = np.empty(len(A), dtype=np.int64)
+    step = 1 << 16
+    for s in range(0, len(A), step):
+        agree[s:s + step] = (sig[A[s:s + step]] == sig[B[s:s + step]]).sum(axis=1)
+    va, vb = valid[A], valid[B]
+    return np.where(va & vb, agree, np.where(va == vb, _HASHES, 0))
 
 
 def _cap_per_item(A: np.ndarray, B: np.ndarray, agree: np.ndarray, prefer: np.ndarray, cap: int) -> np.ndarray:
@@ -283,12 +346,12 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
     if D < 2:
         return []
     rank = np.arange(D, dtype=np.int64)
-    bare = [_NOT_WORD.sub("", texts[r]) for r in ids]
     distinct: dict[str, int] = {}
-    text_of = np.fromiter((distinct.setdefault(t, len(distinct)) for t in bare), dtype=np.int64, count=D)
-    uniq = list(distinct)
-    stats.n_texts = len(uniq)
-    vec = _vectors(uniq, n)
+    text_of = np.fromiter((distinct.setdefault(_NOT_WORD.sub("", texts[r]), len(distinct)) for r in ids),
+                          dtype=np.int64, count=D)
+    T = stats.n_texts = len(distinct)
+    vec = _vectors(list(distinct), n)
+    del distinct  # from here on only the vectors: the texts are not held twice
     has_grams = (vec.ptr[1:] - vec.ptr[:-1])[text_of] > 0
 
     agency = [groups.get(r, ("", None))[0] for r in ids]
@@ -298,8 +361,8 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
         ii, jj = np.triu_indices(D, 1)
         codes = ii.astype(np.int64) * D + jj
     else:
-        sig = _signatures(vec, max(int(max_df * len(uniq)), 2))[text_of]
-        codes = _minhash_candidates(sig, rank, window)
+        sig, valid = _signatures(vec, max(int(max_df * T), 2))
+        codes = _minhash_candidates(sig, valid, text_of, rank, window)
         codes = _distinct(np.r_[codes, _window_pairs(akey, rank, window, akey >= 0),
                                 _window_pairs(text_of, rank, window, has_grams)])
     A, B = codes // D, codes % D
@@ -309,9 +372,8 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
     same = (akey[A] == akey[B]) & (akey[A] >= 0) & (year[A] != year[B])  # the agency's other years
     stats.n_candidates = len(A)
     if per_report is not None and D >= exact_below and len(A):
-        agree = np.zeros(len(A), dtype=np.int64)
-        for s in range(0, len(A), 1 << 16):
-            agree[s:s + (1 << 16)] = (sig[A[s:s + (1 << 16)]] == sig[B[s:s + (1 << 16)]]).sum(axis=1)
+        agree = _agreement(sig, valid, text_of[A], text_of[B])
+        del sig
         keep = _cap_per_item(A, B, agree, same, 2 * per_report) | same
         A, B, same = A[keep], B[keep], same[keep]
     ta, tb = text_of[A], text_of[B]
@@ -366,40 +428,105 @@ def longest_shared(a: str, b: str) -> str:
 
 
 def _longest(a: str, b: str) -> tuple[int, int]:
-    """(start in a, length) of the longest common passage. Fast path (numpy): the longest run of ``a``'s
-    8-grams that occur in ``b``, accepted when the run really is a substring of ``b``; otherwise difflib."""
-    if a == b:
-        return 0, len(a)
+    """(start in a, length) of the longest common passage (see :func:`_longest_many`)."""
+    return _longest_many([(a, b)])[0]
+
+
+def _longest_many(pairs: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """(start in a, length) of the longest common passage of each pair (a, b). Fast path: the first longest
+    run of ``a``'s 8-grams that occur in ``b``, accepted when the run really is a substring of ``b``; found
+    with numpy for a batch of pairs at once. Otherwise difflib."""
     n = _PASSAGE_N
-    if len(a) >= n and len(b) >= n:
-        ha, hb = _gram_hashes(a, n), np.sort(_gram_hashes(b, n))
-        inb = hb[np.minimum(np.searchsorted(hb, ha), len(hb) - 1)] == ha
-        if inb.any():
-            edges = np.diff(np.r_[0, inb.astype(np.int8), 0])
-            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-            k = int(np.argmax(ends - starts))  # first longest run
-            start, size = int(starts[k]), int(ends[k] - starts[k]) + n - 1
-            if a[start:start + size] in b:
-                return start, size
+    out: list[tuple[int, int] | None] = [None] * len(pairs)
+    todo = []
+    for k, (a, b) in enumerate(pairs):
+        if a == b:
+            out[k] = (0, len(a))
+        elif len(a) >= n and len(b) >= n:
+            todo.append(k)
+    for batch in _char_batches(todo, pairs):
+        runs = _longest_runs([pairs[k][0] for k in batch], [pairs[k][1] for k in batch])
+        for k, run in zip(batch, runs):
+            a, b = pairs[k]
+            if run is not None and a[run[0]:run[0] + run[1]] in b:
+                out[k] = run
+    return [o if o is not None else _longest_difflib(*p) for o, p in zip(out, pairs)]
+
+
+_PASSAGE_CHARS = 1 << 20  # characters hashed per batch of pairs (bounds the temporary arrays)
+
+
+def _char_batches(todo: list[int], pairs: list[tuple[str, str]]) -> list[list[int]]:
+    """``todo`` cut into consecutive batches of about ``_PASSAGE_CHARS`` characters."""
+    batches, batch, chars = [], [], 0
+    for k in todo:
+        batch.append(k)
+        chars += len(pairs[k][0]) + len(pairs[k][1])
+        if chars >= _PASSAGE_CHARS:
+            batches.append(batch)
+            batch, chars = [], 0
+    return batches + [batch] if batch else batches
+
+
+def _longest_runs(As: list[str], Bs: list[str]) -> list[tuple[int, int] | None]:
+    """For each pair (A[i], B[i]) (both at least 8 characters): (start, length in characters) of the first
+    longest run of A[i]'s consecutive 8-grams that all occur in B[i], or None when none does. The hashes
+    are numbered densely (hash table) so that (pair, number) is one int64 key."""
+    import pandas as pd
+
+    n, K = _PASSAGE_N, len(As)
+    ha, pa = _flat_hashes(As, n)
+    hb, pb = _flat_hashes(Bs, n)
+    codes, uniq = pd.factorize(np.r_[ha, hb])
+    U = max(len(uniq), 1)
+    owner = np.repeat(np.arange(K, dtype=np.int64), np.diff(pa))
+    q = owner * U + codes[:len(ha)]
+    kb = np.repeat(np.arange(K, dtype=np.int64), np.diff(pb)) * U + codes[len(ha):]
+    kb.sort(kind="stable")  # already pair by pair: a stable sort merges in near-linear time
+    inb = kb[np.minimum(np.searchsorted(kb, q), len(kb) - 1)] == q
+    before = np.r_[False, inb[:-1]]
+    before[pa[:-1]] = False  # a run does not continue into the next pair's text
+    after = np.r_[inb[1:], False]
+    after[pa[1:] - 1] = False
+    starts, ends = np.flatnonzero(inb & ~before), np.flatnonzero(inb & ~after)
+    who, length = owner[starts], ends - starts + 1
+    order = np.lexsort((starts, -length, who))  # per pair: longest, then first
+    best = order[np.r_[True, who[order][1:] != who[order][:-1]]] if len(order) else order
+    out: list[tuple[int, int] | None] = [None] * K
+    for i, start, size in zip(who[best].tolist(), (starts[best] - pa[who[best]]).tolist(), length[best].tolist()):
+        out[i] = (start, size + n - 1)
+    return out
+
+
+def _longest_difflib(a: str, b: str) -> tuple[int, int]:
     if len(a) * len(b) > 4_000_000:  # difflib is quadratic; such long texts always share an 8-gram run
         return 0, 0
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return m.a, m.size
 
 
-_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
+_SPACE_RUN = re.compile(r"\s+")  # \s is exactly str.isspace, the whitespace that str.split() removes
 
 
 def _passage(squeezed: str, source: str, start: int, size: int, max_passage: int) -> str:
     """Cut the passage from the text as printed (``source``), mapping squeezed offsets back past whitespace."""
     if not size:
         return ""
-    idx = np.flatnonzero(~np.isin(_codes(source), _SPACES))
-    if len(idx) != len(squeezed):  # cannot map back: give the normalised passage
+    gaps = [m.span() for m in _SPACE_RUN.finditer(source)]
+    if len(source) - sum(e - s for s, e in gaps) != len(squeezed):  # cannot map back: the normalised passage
         passage = squeezed[start:start + size]
     else:
-        passage = source[idx[start]:idx[start + size - 1] + 1].replace("\n", " ")
+        passage = source[_source_offset(start, gaps):_source_offset(start + size - 1, gaps) + 1].replace("\n", " ")
     return passage[:max_passage] + "…" if len(passage) > max_passage else passage
+
+
+def _source_offset(k: int, gaps: list[tuple[int, int]]) -> int:
+    """Offset in the source of its k-th character that is not whitespace (``gaps``: whitespace runs)."""
+    for s, e in gaps:
+        if s > k:
+            break
+        k += e - s
+    return k
 
 
 def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = None, n: int = 4,
@@ -416,16 +543,16 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     texts = {rid: d[0] for rid, d in docs.items()}
     has_meta = reports is not None and {"report_id", "agency", "year"} <= set(reports.columns)
     groups = _groups(reports, texts) if has_meta else None
-    cols: dict[str, list] = {c: [] for c in COLUMNS}
-    found: dict[tuple[str, str, str], str] = {}
-    for a, b, sim in cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
-                                  exact_below=exact_below, groups=groups, stats=stats):
-        key = (texts[a], texts[b], docs[a][1])  # near-copies repeat: each distinct pair is cut once
-        if key not in found:
-            start, size = _longest(texts[a], texts[b])
-            found[key] = _passage(texts[a], docs[a][1], start, size, max_passage)
-        for c, v in zip(COLUMNS, (a, b, round(sim, 4), found[key])):
-            cols[c].append(v)
+    rows = cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
+                        exact_below=exact_below, groups=groups, stats=stats)
+    keys = [(texts[a], texts[b], docs[a][1]) for a, b, _ in rows]
+    distinct = list(dict.fromkeys(keys))  # near-copies repeat: each distinct pair is cut once
+    spans = _longest_many([(ta, tb) for ta, tb, _ in distinct])
+    found = {k: _passage(k[0], k[2], start, size, max_passage) for k, (start, size) in zip(distinct, spans)}
+    del distinct, spans
+    cols = {"report_id_a": [r[0] for r in rows], "report_id_b": [r[1] for r in rows],
+            "similarity": [round(r[2], 4) for r in rows], "shared_passage": [found[k] for k in keys]}
+    del rows, keys, found
     out = pd.DataFrame({c: pd.Series(v, dtype="float64" if c == "similarity" else "str") for c, v in cols.items()})
     return out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)
