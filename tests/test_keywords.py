@@ -117,3 +117,51 @@ def test_distinctive_terms_per_report_and_per_agency():
     assert by_agency[by_agency["agency"] == "乙局"]["token"].iloc[0] == "兼职"
     with pytest.raises(ValueError):
         distinctive_terms(tok, by="agency")
+
+
+# ---- fast paths of the segmenter (issue 7): jieba's own functions are the reference ----
+_HMM_ALPHABET = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张湛河区鿀鿁政务公开有待加强abcXYZ0123456789.%_-+ "
+
+
+def test_hmm_cut_is_finalseg_cut():
+    """The unrolled Viterbi gives finalseg.cut's words, ties and forced splits included."""
+    import random
+
+    from jieba import finalseg
+
+    seg = keywords._segmenter()
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(_HMM_ALPHABET) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    texts += [c * k for c in "鿀赵a" for k in range(1, 6)]
+    for text in texts:
+        out: list[str] = []
+        seg._hmm_cut(text, out)
+        assert out == list(finalseg.cut(text)), text
+
+
+def test_hmm_states_break_ties_as_jieba():
+    """Equal scores everywhere (all emissions unknown, flat transitions): max over (score, state) tuples."""
+    import types
+
+    from jieba import finalseg
+
+    flat = types.SimpleNamespace(MIN_FLOAT=finalseg.MIN_FLOAT, start_P=dict.fromkeys("BMES", -1.0),
+                                 trans_P={y: dict.fromkeys("BMES", -1.0) for y in "BMES"},
+                                 emit_P={y: {} for y in "BMES"})
+    for n in range(1, 7):
+        obs = "鿀" * n
+        _, want = finalseg.viterbi(obs, "BMES", flat.start_P, flat.trans_P, flat.emit_P)
+        assert keywords._hmm_states(obs, flat) == "".join(want)
+
+
+def test_gaps_between_blocks_are_cut_as_jieba():
+    """Text between re_han blocks: each character alone, \\r\\n whole, as Tokenizer.cut gives it."""
+    tk = keywords.tokenizer()
+    for text in ("有待加强。\r\n公开  不足", "\r\n\r\n", "a\r\n\tb", "（一）\r\r\n\n", "，、；\u3000", ""):
+        assert keywords.segment(text) == list(tk.cut(text, HMM=True))
+
+
+def test_token_rows_most_frequent_first_then_by_token():
+    rows = count_tokens([{"report_id": "r", "part": "problems", "text": "队伍建设 力量薄弱 队伍建设 培训不足 培训不足 信息化"}])
+    got = [(r["token"], r["count"]) for r in rows]
+    assert got == sorted(got, key=lambda kv: (-kv[1], kv[0]))

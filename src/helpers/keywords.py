@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -174,7 +175,9 @@ class _Segmenter:
         self.memo: dict[str, object] = {}  # dictionary fragment → log probability, or _ZERO_FREQ
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
-        self.hmm_cut = finalseg.cut
+        self.finalseg = finalseg
+        # cut() reads re_han.split's parts by parity (odd = a captured block), so one group exactly
+        assert self.re_han.groups == 1
 
     def _route(self, sentence: str) -> list[int]:
         """For each start index, the end index (inclusive) of the best word: jieba's get_DAG + calc."""
@@ -210,37 +213,52 @@ class _Segmenter:
 
     def _cut_block(self, sentence: str, out: list[str]) -> None:
         end = self._route(sentence)
-        x, n, buf = 0, len(sentence), ""
+        x, n, run = 0, len(sentence), -1  # run: where the current run of single characters began
         while x < n:
             y = end[x] + 1
             if y - x == 1:
-                buf += sentence[x]
+                if run < 0:
+                    run = x
             else:
-                if buf:
-                    self._flush(buf, out)
-                    buf = ""
+                if run >= 0:
+                    self._flush(sentence[run:x], out)
+                    run = -1
                 out.append(sentence[x:y])
             x = y
-        if buf:
-            self._flush(buf, out)
+        if run >= 0:
+            self._flush(sentence[run:], out)
 
     def _flush(self, buf: str, out: list[str]) -> None:
         """A run of single characters: one token, HMM-cut when it is no dictionary word (as jieba does)."""
         if len(buf) == 1:
             out.append(buf)
         elif not self.freq.get(buf):
-            out.extend(self.hmm_cut(buf))
+            self._hmm_cut(buf, out)
         else:
             out.extend(buf)
 
+    def _hmm_cut(self, sentence: str, out: list[str]) -> None:
+        """``finalseg.cut``: its blocks, Viterbi words and forced splits, with :func:`_hmm_states`."""
+        fs = self.finalseg
+        for blk in fs.re_han.split(sentence):
+            if fs.re_han.match(blk):
+                force = fs.Force_Split_Words
+                for word in _hmm_words(blk, _hmm_states(blk, fs)):
+                    if word in force:
+                        out.extend(word)
+                    else:
+                        out.append(word)
+            else:
+                out.extend(x for x in fs.re_skip.split(blk) if x)
+
     def cut(self, sentence: str) -> list[str]:
         out: list[str] = []
-        re_han, re_skip = self.re_han, self.re_skip
-        for blk in re_han.split(sentence):
-            if not blk:
-                continue
-            if re_han.match(blk):
+        re_skip = self.re_skip
+        for k, blk in enumerate(self.re_han.split(sentence)):
+            if k % 2:  # re.split puts the captured blocks at odd places, the gaps (no re_han character) between
                 self._cut_block(blk, out)
+            elif "\r\n" not in blk:  # a gap: jieba gives each character alone, \r\n aside
+                out.extend(blk)
             else:
                 for x in re_skip.split(blk):
                     if re_skip.match(x):
@@ -248,6 +266,63 @@ class _Segmenter:
                     else:
                         out.extend(x)
         return out
+
+
+def _hmm_states(obs: str, fs) -> str:
+    """``finalseg.viterbi(obs, 'BMES', …)``'s state sequence, unrolled for jieba's four states.
+
+    Each score is summed in jieba's order (previous + transition + emission) and each ``max`` over
+    (score, state) pairs breaks ties as tuples do, towards the greater state letter; so the states are
+    jieba's (tested against ``finalseg.cut``)."""
+    low, start, trans, emit = fs.MIN_FLOAT, fs.start_P, fs.trans_P, fs.emit_P
+    e_b, e_m, e_s, e_e = emit["B"].get, emit["M"].get, emit["S"].get, emit["E"].get
+    t_eb, t_sb = trans["E"].get("B", low), trans["S"].get("B", low)  # into B from E, S
+    t_mm, t_bm = trans["M"].get("M", low), trans["B"].get("M", low)  # into M from M, B
+    t_ss, t_es = trans["S"].get("S", low), trans["E"].get("S", low)  # into S from S, E
+    t_be, t_me = trans["B"].get("E", low), trans["M"].get("E", low)  # into E from B, M
+    c = obs[0]
+    v_b, v_m = start["B"] + e_b(c, low), start["M"] + e_m(c, low)
+    v_s, v_e = start["S"] + e_s(c, low), start["E"] + e_e(c, low)
+    back: list[tuple[str, str, str, str]] = []  # per step: the previous state of B, M, S, E
+    for c in obs[1:]:
+        em = e_b(c, low)
+        a, b = v_e + t_eb + em, v_s + t_sb + em
+        n_b, p_b = (a, "E") if a > b else (b, "S")
+        em = e_m(c, low)
+        a, b = v_m + t_mm + em, v_b + t_bm + em
+        n_m, p_m = (a, "M") if a >= b else (b, "B")
+        em = e_s(c, low)
+        a, b = v_s + t_ss + em, v_e + t_es + em
+        n_s, p_s = (a, "S") if a >= b else (b, "E")
+        em = e_e(c, low)
+        a, b = v_b + t_be + em, v_m + t_me + em
+        n_e, p_e = (a, "B") if a > b else (b, "M")
+        v_b, v_m, v_s, v_e = n_b, n_m, n_s, n_e
+        back.append((p_b, p_m, p_s, p_e))
+    state = "E" if v_e > v_s else "S"
+    states = [state]
+    for step in reversed(back):
+        state = step["BMSE".index(state)]
+        states.append(state)
+    return "".join(reversed(states))
+
+
+def _hmm_words(sentence: str, states: str) -> list[str]:
+    """finalseg's ``__cut``: words from the B/M/E/S state of each character."""
+    words: list[str] = []
+    begin, nexti = 0, 0
+    for i, pos in enumerate(states):
+        if pos == "B":
+            begin = i
+        elif pos == "E":
+            words.append(sentence[begin:i + 1])
+            nexti = i + 1
+        elif pos == "S":
+            words.append(sentence[i])
+            nexti = i + 1
+    if nexti < len(sentence):
+        words.append(sentence[nexti:])
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -289,9 +364,10 @@ def count_tokens(problem_rows: list[dict]) -> list[dict]:
     """Rows of the ``tokens`` table: report_id, part, token, count (most frequent first, then by token)."""
     rows: list[dict] = []
     for r in problem_rows:
-        counts = Counter(tokenize(r["text"]))
-        for tok, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            rows.append({"report_id": r["report_id"], "part": r["part"], "token": tok, "count": n})
+        items = sorted(Counter(tokenize(r["text"])).items())  # by token, then (stable) by count, largest first
+        items.sort(key=itemgetter(1), reverse=True)
+        rid, part = r["report_id"], r["part"]
+        rows += [{"report_id": rid, "part": part, "token": tok, "count": n} for tok, n in items]
     return rows
 
 
