@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import random
+from difflib import SequenceMatcher
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from helpers import similarity as sim
 from helpers.similarity import COLUMNS, cosine_pairs, label_pairs, longest_shared, similar_problems
 
 SUBJECTS = ["政府网站", "信息公开专栏", "政务新媒体", "依申请公开办理", "政策解读", "工作队伍", "公开目录", "业务培训",
@@ -185,3 +189,175 @@ def test_boilerplate_shared_by_every_report_makes_no_candidates():
     stats = SimilarityStats()
     assert cosine_pairs(texts, min_similarity=0.5, stats=stats) == []
     assert stats.n_candidates < 600  # not 600 × window pairs from one giant bucket
+
+
+# ---------------------------------------------------------------------------------------------- fast = slow
+# The corpus stage runs vectorised over flat arrays and batches of pairs. Each fast step is checked here
+# against the plain per-text / per-pair version it replaced (kept below as the reference), bit for bit.
+_TEXT = st.text(alphabet="甲乙丙丁戊己ab \n\u3000，。", max_size=40)
+_FEW = st.text(alphabet="甲乙丙丁戊", max_size=60)  # few letters: long shared passages, 8-gram runs
+
+
+def _ref_gram_hashes(text: str, n: int) -> np.ndarray:
+    c = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    m = len(c) - n + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    for k in range(n):
+        h = h * sim._MUL + c[k:k + m]
+    h ^= h >> np.uint64(31)
+    h *= sim._MIX1
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def _ref_vectors(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(keys = text × V + id, weights, ptr, V): one np.unique per text, then one over everything."""
+    uniq, counts = [], []
+    for t in texts:
+        u, c = np.unique(_ref_gram_hashes(t, n), return_counts=True)
+        uniq.append(u)
+        counts.append(c)
+    lens = np.array([len(u) for u in uniq], dtype=np.int64)
+    ptr = np.r_[0, np.cumsum(lens)]
+    vocab, ids, df = np.unique(np.concatenate(uniq), return_inverse=True, return_counts=True)
+    N = len(texts)
+    w = np.concatenate(counts).astype(np.float64)
+    w = (1 + np.log(w)) * (np.log((1 + N) / (1 + df[ids])) + 1)
+    V = max(len(vocab), 1)
+    keys = np.repeat(np.arange(N, dtype=np.int64), lens)
+    norms = np.sqrt(np.bincount(keys, weights=w * w, minlength=N))
+    w /= np.where(norms > 0, norms, 1.0)[keys]
+    return keys * V + ids, w, ptr, V
+
+
+def _ref_cosines(keys: np.ndarray, wts: np.ndarray, ptr: np.ndarray, V: int, A: np.ndarray,
+                 B: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(A))
+    for i, (a, b) in enumerate(zip(A.tolist(), B.tolist())):
+        q = keys[ptr[a]:ptr[a + 1]] + (b - a) * V
+        j = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+        hit = keys[j] == q
+        out[i] = np.bincount(np.zeros(int(hit.sum()), dtype=np.int64),
+                             weights=wts[ptr[a]:ptr[a + 1]][hit] * wts[j[hit]], minlength=1)[0]
+    return np.minimum(out, 1.0)
+
+
+def _ref_longest(a: str, b: str) -> tuple[int, int]:
+    if a == b:
+        return 0, len(a)
+    n = sim._PASSAGE_N
+    if len(a) >= n and len(b) >= n:
+        ha, hb = _ref_gram_hashes(a, n), np.sort(_ref_gram_hashes(b, n))
+        inb = hb[np.minimum(np.searchsorted(hb, ha), len(hb) - 1)] == ha
+        if inb.any():
+            edges = np.diff(np.r_[0, inb.astype(np.int8), 0])
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            k = int(np.argmax(ends - starts))
+            start, size = int(starts[k]), int(ends[k] - starts[k]) + n - 1
+            if a[start:start + size] in b:
+                return start, size
+    if len(a) * len(b) > 4_000_000:
+        return 0, 0
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.a, m.size
+
+
+def _ref_passage(squeezed: str, source: str, start: int, size: int, max_passage: int) -> str:
+    if not size:
+        return ""
+    spaces = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
+    codes = np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    idx = np.flatnonzero(~np.isin(codes, spaces))
+    if len(idx) != len(squeezed):
+        passage = squeezed[start:start + size]
+    else:
+        passage = source[idx[start]:idx[start + size - 1] + 1].replace("\n", " ")
+    return passage[:max_passage] + "…" if len(passage) > max_passage else passage
+
+
+def _bench_texts(n: int) -> list[str]:
+    problems, _, _ = _sections(n)
+    return list(dict.fromkeys(sim._NOT_WORD.sub("", t) for t in problems["text"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, max_size=8), st.integers(1, 8))
+def test_flat_hashes_equal_per_text_hashes(texts, n):
+    h, ptr = sim._flat_hashes(texts, n)
+    for t, text in enumerate(texts):
+        assert np.array_equal(h[ptr[t]:ptr[t + 1]], _ref_gram_hashes(text, n))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙丁戊", max_size=30), min_size=1, max_size=12), st.integers(1, 5))
+def test_chunked_vectors_equal_per_text_vectors(texts, n):
+    vec = sim._vectors(texts, n)
+    keys, wts, ptr, V = _ref_vectors(texts, n)
+    owner = np.repeat(np.arange(len(texts)), np.diff(vec.ptr))
+    assert np.array_equal(vec.ptr, ptr) and vec.V == V
+    assert np.array_equal(owner * vec.V + vec.ids, keys)
+    assert np.array_equal(vec.wts, wts)  # bit for bit: the cosines are printed
+
+
+def test_vectors_cosines_and_signatures_equal_the_reference_on_generated_reports(monkeypatch):
+    monkeypatch.setattr(sim, "_CHUNK", 97)  # many chunks, a ragged last one
+    texts = _bench_texts(700)
+    texts.insert(5, "我单位政务公开工作虽然取得了一定成效")  # boilerplate only: no MinHash signature
+    vec = sim._vectors(texts, 4)
+    keys, wts, ptr, V = _ref_vectors(texts, 4)
+    owner = np.repeat(np.arange(len(texts)), np.diff(vec.ptr))
+    assert np.array_equal(owner * vec.V + vec.ids, keys) and np.array_equal(vec.wts, wts)
+    rng = np.random.default_rng(1)
+    A = rng.integers(0, len(texts), 3000)
+    B = np.where(rng.random(3000) < 0.5, (A + 1) % len(texts), rng.integers(0, len(texts), 3000))
+    monkeypatch.setattr(sim, "_BATCH", 128)
+    assert np.array_equal(sim._cosines(vec, A, B), _ref_cosines(keys, wts, ptr, V, A, B))
+    sig, valid = sim._signatures(vec, 40)  # uint32 values and a mask = the old uint64 with a sentinel
+    assert valid.any() and not valid.all()
+    rare = vec.df <= 40
+    for t in rng.integers(0, len(texts), 50).tolist():
+        h = vec.vocab[vec.ids[vec.ptr[t]:vec.ptr[t + 1]][rare[vec.ids[vec.ptr[t]:vec.ptr[t + 1]]]]]
+        assert valid[t] == bool(len(h))
+        if len(h):
+            rng_h = np.random.default_rng(20240101)
+            a = rng_h.integers(1, 1 << 63, size=sim._HASHES, dtype=np.uint64) | np.uint64(1)
+            b = rng_h.integers(0, 1 << 63, size=sim._HASHES, dtype=np.uint64)
+            want = [int(((a[i] * h + b[i]) >> np.uint64(32)).min()) for i in range(sim._HASHES)]
+            assert sig[t].tolist() == want
+    old = np.where(valid[:, None], sig.astype(np.uint64), np.iinfo(np.uint64).max)  # the sentinel version
+    A, B = np.r_[A, 5, 5, 6], np.r_[B, 5, 6, 5]  # and pairs with the text that has no signature
+    assert np.array_equal(sim._agreement(sig, valid, A, B), (old[A] == old[B]).sum(axis=1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲乙丙丁", max_size=40), st.text(alphabet="甲乙丙丁", max_size=40))
+def test_longest_scan_equals_difflib(a, b):
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    assert sim._longest_scan(a, b) == (m.a, m.size)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_FEW, _FEW), max_size=10))
+def test_batched_longest_equals_per_pair_longest(pairs):
+    assert sim._longest_many(pairs) == [_ref_longest(a, b) for a, b in pairs]
+
+
+def test_batched_longest_equals_per_pair_longest_on_generated_reports(monkeypatch):
+    monkeypatch.setattr(sim, "_PASSAGE_CHARS", 5000)  # many batches
+    texts = _bench_texts(400)
+    rng = random.Random(2)
+    pairs = [(rng.choice(texts), rng.choice(texts)) for _ in range(600)]
+    pairs += [(t, t[: len(t) // 2] + "另起一段" + t[len(t) // 2:]) for t in texts[:100]]
+    assert sim._longest_many(pairs) == [_ref_longest(a, b) for a, b in pairs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.integers(0, 50), st.integers(0, 50), st.integers(1, 30))
+def test_passage_mapping_equals_the_array_version(source, start, size, max_passage):
+    squeezed = "".join(source.split())
+    for sq in (squeezed, squeezed + "多"):  # mappable, and not
+        if start + size <= len(sq):
+            args = (sq, source, start, size, max_passage)
+            assert sim._passage(*args) == _ref_passage(*args)

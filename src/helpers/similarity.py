@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +47,7 @@ _PASSAGE_N = 8  # n-gram length used to find the shared passage quickly
 _HASHES, _ROWS = 60, 3  # MinHash: 20 bands of 3 rows (Jaccard 0.5 → candidate with p ≈ 0.93)
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_BATCH = 8192  # pairs per vectorised cosine batch (bounds the temporary arrays)
+_BATCH = 1024  # pairs per vectorised cosine batch (bounds the temporary arrays; cache-sized)
 
 
 @dataclass
@@ -203,21 +202,20 @@ def _segments(ptr: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Exact cosine of text pairs (A[i], B[i]), vectorised by batch: look every entry of A's vector up in
-    B's entries keyed (pair, vocabulary id), which sort as laid out."""
+    """Exact cosine of text pairs (A[i], B[i]), vectorised by batch. Both sides' entries keyed (pair,
+    vocabulary id) come out sorted as laid out, so one stable sort of the two merges them (linear, cache
+    friendly, ~2× a binary search per entry) and equal neighbours are the shared n-grams, in A's order."""
     out = np.zeros(len(A), dtype=np.float64)
     for s in range(0, len(A), _BATCH):
         a, b = A[s:s + _BATCH], B[s:s + _BATCH]
         pos_a, pair = _segments(vec.ptr, a)
         pos_b, pair_b = _segments(vec.ptr, b)
-        if not len(pos_a) or not len(pos_b):
-            continue
-        kb = pair_b * vec.V + vec.ids[pos_b]
-        q = pair * vec.V + vec.ids[pos_a]
-        j = np.minimum(np.searchsorted(kb, q), len(kb) - 1)
-        hit = kb[j] == q
-        out[s:s + len(a)] = np.bincount(pair[hit], weights=vec.wts[pos_a[hit]] * vec.wts[pos_b[j[hit]]],
-                                        minlength=len(a))
+        keys = np.concatenate((pair * vec.V + vec.ids[pos_a], pair_b * vec.V + vec.ids[pos_b]))
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        shared = np.flatnonzero(keys[1:] == keys[:-1])  # each text's ids are distinct: an A entry, then B's
+        ia, ib = order[shared], order[shared + 1] - len(pos_a)
+        out[s:s + len(a)] = np.bincount(pair[ia], weights=vec.wts[pos_a[ia]] * vec.wts[pos_b[ib]], minlength=len(a))
     return np.minimum(out, 1.0)
 
 
@@ -450,7 +448,7 @@ def _longest_many(pairs: list[tuple[str, str]]) -> list[tuple[int, int]]:
             a, b = pairs[k]
             if run is not None and a[run[0]:run[0] + run[1]] in b:
                 out[k] = run
-    return [o if o is not None else _longest_difflib(*p) for o, p in zip(out, pairs)]
+    return [o if o is not None else _longest_scan(*p) for o, p in zip(out, pairs)]
 
 
 _PASSAGE_CHARS = 1 << 20  # characters hashed per batch of pairs (bounds the temporary arrays)
@@ -498,11 +496,21 @@ def _longest_runs(As: list[str], Bs: list[str]) -> list[tuple[int, int] | None]:
     return out
 
 
-def _longest_difflib(a: str, b: str) -> tuple[int, int]:
-    if len(a) * len(b) > 4_000_000:  # difflib is quadratic; such long texts always share an 8-gram run
+def _longest_scan(a: str, b: str) -> tuple[int, int]:
+    """What difflib's ``find_longest_match`` (no junk) gives as (start in a, length): the longest common
+    passage, the first in ``a`` among the longest. One left-to-right scan of ``a`` that only tries to beat
+    the best length so far (a passage shared from i implies its prefixes are), each try a substring search
+    in C: ~20× faster than difflib."""
+    if len(a) * len(b) > 4_000_000:  # quadratic at worst; such long texts always share an 8-gram run
         return 0, 0
-    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return m.a, m.size
+    best, size = 0, 0
+    for i in range(len(a)):
+        while i + size < len(a) and a[i:i + size + 1] in b:
+            size += 1
+            best = i
+        if i + size >= len(a):
+            break
+    return best, size
 
 
 _SPACE_RUN = re.compile(r"\s+")  # \s is exactly str.isspace, the whitespace that str.split() removes
