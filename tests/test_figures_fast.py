@@ -1,0 +1,179 @@
+"""The fast paths of ``helpers.figures`` read exactly what the plain code they replace reads.
+
+Each speed-up (issue 7) swapped a plain step for a faster one: a jump between the characters a token can
+start with for ``_TOKEN.finditer``, one search for "some key ends near the number" before trying each rule,
+a shortcut for unitless numbers in ``_classify``. Each pair is checked here on generated lines built from the
+report phrases the rules look for, so the rare cases (a key far from the number, a unit no rule takes) occur.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import figures as F
+from helpers.figures import COUNT, REQUESTS, Context, Found, LineState, _keyed
+
+# Phrases the rules look for, numbers in every printed form, units, qualifiers and punctuation: a line is
+# a run of clauses "phrases, maybe a qualifier, a number, maybe a unit, maybe what follows", or any mix.
+_PHRASES = (
+    "主动公开政府信息", "共", "累计", "发布各类信息", "12345", "12328", "热线", "话务量", "来电", "工单", "微信",
+    "公众号", "微博", "抖音", "网站", "门户网", "“信用中国”", "粉丝", "用户", "关注", "阅读", "其中", "咨询", "投诉",
+    "举报", "建议", "信箱", "、", "和", "等", "收到", "受理", "政府信息公开申请", "依申请公开", "申请", "予以公开",
+    "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "办结", "答复", "自然人", "法人或其他组织", "上年结转",
+    "结转下年度", "复议", "诉讼", "行政许可", "行政审批", "行政处罚", "决定", "事项", "清单", "权责",
+    "双公示", "信用信息", "规范性文件", "清理", "废止", "拟废止", "继续有效", "修订", "政策解读", "人大代表建议",
+    "政协提案", "局长信箱", "问政平台", "一把手在线接听", "电视台播出", "《人民日报》刊发", "媒体发稿",
+    "重大项目", "公务员招录", "重点领域", "财政预算", "人事任免", "工作动态", "按时办结率", "满意度", "回复率",
+    "第", "数", "年", "月", "微信公众号关注用户", "政务微博粉丝", "抖音号粉丝", "12345热线受理", "12345热线话务量",
+    "12328交通运输服务监督电话", "门户网站发布信息", "其中咨询", "其中投诉", "其中建议", "收到政府信息公开申请",
+)
+_QUALIFIERS = ("约", "近", "超过", "逾", "大约", "接近", "突破", "多于")
+_NUMBERS = ("千", "百", "两千", "十二", "三", "一", "12", "0", "7", "1,234", "5.65", "2024", "2023", "6887", "5.1万",
+            "3亿", "1200")
+_UNITS = ("件", "条", "篇", "项", "宗", "起", "次", "人次", "件次", "条(次)", "个", "份", "期", "人", "户", "部", "通",
+          "类", "%", "万元")
+_AFTER = ("余", "多", "以上", "左右", "原创文章被人民日报采用", "（含上年结转2件）", "含上年结转", "号", "-", ".", "/")
+_PUNCT = ("，", "。", "；", "：", "（", "）", "!", "")
+_PIECES = _PHRASES + _QUALIFIERS + _NUMBERS + _UNITS + _AFTER + _PUNCT
+
+
+def _maybe(options: tuple[str, ...]) -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), st.sampled_from(options))
+
+
+clauses = st.tuples(st.lists(st.sampled_from(_PHRASES), max_size=3).map("".join), _maybe(_QUALIFIERS),
+                    st.sampled_from(_NUMBERS), _maybe(_UNITS), _maybe(_AFTER), st.sampled_from(_PUNCT)).map("".join)
+lines = st.one_of(st.lists(clauses, min_size=1, max_size=8).map("".join),
+                  st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+_KEYS = ([(r.key, r.gap) for r in F._NOT_DECISIONS + F._PROACTIVE_PARTS + F._RULES]
+         + [(p, g) for _, p in F._HOTLINE_PARTS for g in (4,)] + [(p, 2) for _, p in F._RATES]
+         + [(F._PROACTIVE_STRONG, 3), (F._PROACTIVE, 3), (F._HOTLINE_VOLUME, 2), (F._REQUESTS_KEY, 2),
+            (F._FOLLOWERS, 2)])
+
+
+# ---------------------------------------------------------------------------------------------- tokens
+@settings(max_examples=500, deadline=None)
+@given(lines)
+def test_token_matches_are_finditer(s):
+    assert [m.span() for m in F._token_matches(s)] == [m.span() for m in F._TOKEN.finditer(s)]
+
+
+def test_token_groups_are_in_the_order_token_unpacks():
+    assert list(F._TOKEN.groupindex) == ["pre", "d", "c", "wan", "more", "pct", "unit"]
+    assert list(F._TOKEN.groupindex.values()) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def _digits_reference(digits: str, wan: str | None) -> int | float:
+    value = Decimal(digits.replace(",", ""))
+    if wan:
+        value *= 10000 if wan == "万" else 100000000
+    return F._as_number(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"\d{1,3}(,\d{3}){0,8}|\d{1,40}(\.\d{1,30})?", fullmatch=True), st.sampled_from([None, "万", "亿"]))
+def test_digits_value_is_the_decimal_reading(digits, wan):
+    got, ref = F._digits_value(digits, wan), _digits_reference(digits, wan)
+    assert got == ref and type(got) is type(ref)
+
+
+def test_digits_value_at_the_edges():
+    for digits in ("9" * 18, "9" * 19, "9" * 28, "9" * 29, "1" + "0" * 40, "9" * 5000, "999,999,999,999,999", "0"):
+        for wan in (None, "万", "亿"):
+            assert F._digits_value(digits, wan) == _digits_reference(digits, wan), (digits, wan)
+
+
+# ---------------------------------------------------------------------------------------------- key gates
+@settings(max_examples=300, deadline=None)
+@given(lines)
+def test_near_passes_every_clause_a_key_reads(s):
+    for i in range(0, len(s) + 1, 3):
+        clause = s[:i]
+        for pattern, gap in _KEYS:
+            if _keyed(pattern, clause, gap) is not None:
+                assert F._near([(pattern, gap)]).search(clause), (pattern.pattern, gap, clause)
+        for rules, near in ((F._NOT_DECISIONS, F._NOT_DECISIONS_NEAR), (F._PROACTIVE_PARTS, F._PROACTIVE_PARTS_NEAR),
+                            (F._RULES, F._RULES_NEAR)):
+            if any(_keyed(r.key, clause, r.gap) for r in rules):
+                assert near.search(clause)
+
+
+def test_no_rule_takes_a_unitless_number():
+    """What lets _classify send a unitless number straight to the hotline and followers readings."""
+    assert all("" not in r.units for r in F._NOT_DECISIONS + F._PROACTIVE_PARTS + F._RULES)
+    assert "" not in COUNT and "" not in REQUESTS
+
+
+# ---------------------------------------------------------------------------------------------- classify
+def _first_rule_reference(rules, near, c: Context) -> Found | None:
+    for rule in rules:
+        if c.tok.unit not in rule.units:
+            continue
+        m = _keyed(rule.key, c.clause, rule.gap)
+        if m is None:
+            continue
+        if rule.forbid is not None and rule.forbid.search(c.clause):
+            continue
+        if rule.sentence is not None and not rule.sentence.search(c.sentence):
+            continue
+        if rule.line is not None and not rule.line.search(c.line):
+            continue
+        return c.found(rule.metric, m)
+    return None
+
+
+def _classify_reference(c: Context, st: LineState, warn: list[str]) -> Found | None:
+    """_classify before the unitless shortcut (every reading tried in order)."""
+    if c.tok.unit == "%":
+        return F._rate(c, st)
+    found = F._first_rule(F._NOT_DECISIONS, F._NOT_DECISIONS_NEAR, c) or F._part(c, st.parent)
+    if found:
+        return found
+    m = _keyed(F._PROACTIVE_STRONG, c.clause, 3)
+    if m and c.tok.unit in COUNT:
+        return c.found("proactive_items", m)
+    found = F._hotline_figure(c, warn)
+    if found:
+        return found
+    m = _keyed(F._REQUESTS_KEY, c.clause, 2)
+    if m and F._INCL_CARRYOVER.match(c.after) and c.tok.unit in REQUESTS and not re.search(F._NOT_REVIEW, c.clause):
+        return c.found("requests_total_incl_carryover", m)
+    found = F._first_rule(F._RULES, F._RULES_NEAR, c) or F._account(c)
+    if found:
+        return found
+    m = _keyed(F._PROACTIVE, c.clause, 3)
+    if m and c.tok.unit in COUNT and F._channel(c.clause) != "pooled":
+        return c.found("proactive_items", m)
+    am = F._MEDIA_AFTER.match(c.after) if c.tok.unit in COUNT else None
+    if am:
+        return Found("media_articles", c.tok, c.tok.start, c.tok.end + am.end("q"))
+    return None
+
+
+def _read_plain(s: str):
+    """read_line with the plain classification: every rule tried, no shortcut."""
+    saved = F._classify, F._first_rule
+    F._classify, F._first_rule = _classify_reference, _first_rule_reference
+    try:
+        return F.read_line(s)
+    finally:
+        F._classify, F._first_rule = saved
+
+
+@settings(max_examples=800, deadline=None)
+@given(lines)
+def test_read_line_is_the_plain_reading(s):
+    assert F.read_line(s) == _read_plain(s)
+
+
+def test_read_line_reads_the_generated_phrases():
+    """The generator above does reach the rules (a guard against a test that compares empty lists)."""
+    for s, metric in [("主动公开政府信息1,234条", "proactive_items"), ("12345热线话务量6887", "hotline_12345"),
+                      ("微信公众号粉丝5.65万人", "wechat_followers"), ("收到政府信息公开申请12件", "requests_received"),
+                      ("微信公众号粉丝5000", "wechat_followers"), ("按时办结率100%", None)]:
+        found, _ = F.read_line(s)
+        assert [f.metric for f in found] == ([metric] if metric else []), s
+        assert found == _read_plain(s)[0]
