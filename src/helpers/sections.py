@@ -58,6 +58,10 @@ _SPACE_AND_DECOR = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + 
 # first character an unnumbered heading may have: of ``_PATTERNS`` for the parts without a
 # ``_UNNUMBERED_START`` rule (概/总/基/工/主, 行/主, 行/收/依, 其), else of that rule (因/政/行, 政/工/中/存/主/问).
 _FIRST_CHARS = frozenset(_NUM + "第12345678" + "工主总基概" + "行收依" + "其" + "因政" + "中存问")
+# 第 and an arabic digit open a heading only as ``_PREFIX``'s numeral (第三部分, 3.), spaces allowed between:
+# table cells (`12`, `2021`) and article numbers (第二十条) are not headings.
+_NUMERAL_ONLY = frozenset("第12345678")
+_NUMERAL_START = re.compile(rf"[1-8]\s*[、.]|第\s*[{_NUM}]\s*(?:部\s*分|章|节)")
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
@@ -65,7 +69,9 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
 
     Most lines of a report cannot be headings by their first character: they are skipped before any
     squeezing or regex (the same answer as :func:`_heading_key`, tested)."""
-    if norm_line.lstrip(_SPACE_AND_DECOR)[:1] not in _FIRST_CHARS:
+    body = norm_line.lstrip(_SPACE_AND_DECOR)
+    first = body[:1]
+    if first not in _FIRST_CHARS or (first in _NUMERAL_ONLY and not _NUMERAL_START.match(body)):
         return None
     return _heading_key(norm_line)
 
