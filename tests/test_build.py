@@ -266,3 +266,12 @@ def test_read_processed_can_load_only_some_tables(bad_folder):
     assert t.requests is None
     with pytest.raises(KeyError):
         helpers.read_processed(out, tables=["nope"])
+
+
+def test_warm_up_text_runs_every_stage_that_loads_a_dictionary():
+    """The warm-up parses a made-up report before the workers fork; it must reach the stages with heavy
+    dictionaries (jieba for tokens and themes, the gazetteer for the agency, the table labels)."""
+    outcome = build_mod.parse_file(build_mod._WARM_UP_TEXT.encode("utf-8"), "warm-up.txt")
+    assert outcome.report is not None and outcome.report["agency"].endswith("交通运输局")
+    for table in ("requests", "figures", "problems", "tokens", "themes"):
+        assert outcome.tables.get(table), table
