@@ -228,3 +228,16 @@ def test_tables_read_back_in_csv_order_from_many_parts(corpus, tmp_path):
         csv = pd.read_csv(out / f"{table}.csv", dtype={c: store.PANDAS_DTYPES[k] for c, k in kinds.items()},
                           keep_default_na=False, na_values={c: [""] for c, k in kinds.items() if k != store.STR})
         pd.testing.assert_frame_equal(t[table], csv, obj=table)
+
+
+def test_corpus_step_key_changes_with_any_cell():
+    from helpers import corpus
+
+    df = pd.DataFrame({"report_id": ["a", "b"], "text": ["一是公开不够", "二是解读单一"], "line_start": [3, 9]})
+    key = corpus._frames_key("similar_problems", {"problems": df})
+    assert key == corpus._frames_key("similar_problems", {"problems": df.copy()})
+    edited = df.copy()
+    edited.loc[1, "text"] = "二是解读单二"
+    assert corpus._frames_key("similar_problems", {"problems": edited}) != key
+    assert corpus._frames_key("similar_problems", {"problems": df[["text", "report_id", "line_start"]]}) != key
+    assert corpus._frames_key("other_step", {"problems": df}) != key
