@@ -100,7 +100,7 @@ def snapshot_code(tmp: Path) -> Path:
 def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
     """(wall seconds, peak bytes of the process tree, summary line) of one CLI build."""
     cmd = [sys.executable, "-m", "helpers", "build", str(raw), "--out", str(out), "--jobs", str(jobs),
-           "--quiet", *extra]
+           "--quiet", "--timings", *extra]
     env = dict(os.environ, PYTHONPATH=str(CODE[0]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -119,6 +119,15 @@ def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) ->
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}):\n{stderr}")
     return wall, peak[0], stdout.strip()
+
+
+def _summary(stdout: str) -> str:
+    return stdout.splitlines()[0] if stdout else ""
+
+
+def _timings(stdout: str) -> str:
+    """The build's own per-phase wall times (``--timings``)."""
+    return next((x for x in stdout.splitlines() if x.startswith("timings:")), "timings: n/a")
 
 
 def machine() -> str:
@@ -182,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"similar_problems {sim_s:.1f} s ({n_pairs} pairs)", flush=True)
             make_corpus(ROOT / "data" / "raw", raw, 1, start=n)
             inc, inc_peak, line2 = timed_build(raw, tmp / "out", args.jobs, extra)
-            print(f"[{n}] generated in {gen:.1f} s; build: {line}; rebuild: {line2}")
+            print(f"[{n}] generated in {gen:.1f} s; build: {_summary(line)}; rebuild: {_summary(line2)}")
+            print(f"[{n}] build {_timings(line)}\n[{n}] +1 rebuild {_timings(line2)}", flush=True)
             rows.append(f"{n:>8} {wall:>8.1f} {n / wall:>10.0f} {peak / 2**20:>8.0f} {floor:>8.2f} "
                         f"{wall / floor:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f}")
         finally:

@@ -171,9 +171,19 @@ class BuildSummary:
     n_cached: int = 0
     n_not_report: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, in order
 
     def line(self) -> str:
         return f"{self.n_parsed} reports parsed, {self.n_failed} failed — see load_errors.csv"
+
+    def timings(self) -> str:
+        return ", ".join(f"{k} {v:.2f} s" for k, v in self.phases.items())
+
+    def mark(self, phase: str, since: float) -> float:
+        """Record the wall time since ``since`` under ``phase``; returns now (for the next phase)."""
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - since
+        return now
 
 
 @dataclass
@@ -375,6 +385,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
     index = cache.load_index() if cache is not None and not force else {}
     entries = list(_scan(files, index))
     summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
+    t = summary.mark("scan", t0)
     bounds = shard_bounds(entries, shard_size)
     keys = [shard_key(fingerprint, entries[a:b]) for a, b in bounds]
     stage = store.stage_dir(out_dir)
@@ -406,15 +417,18 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         finally:
             if bar is not None:
                 bar.close()
+        summary.mark("parse and encode", t)
         metas = [segments.read_meta(d) for d in dests]
         _finish(stage, out_dir, dests, metas, summary, csv=csv, corpus_stage=corpus, cache=cache,
                 move=cache is None)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    t = time.perf_counter()
     if cache is not None:
         cache.prune(keep_segments=set(keys))
         live = {rid for rid, _ in files}
         cache.save_index({rid: v for rid, v in index.items() if rid in live})
+    summary.mark("cache upkeep", t)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -422,6 +436,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
 def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary: BuildSummary, *, csv: bool,
             corpus_stage: bool, cache: BuildCache | None, move: bool) -> None:
     """Segments → staged tables → corpus stage → data dictionary → every file moved into ``out_dir``."""
+    t = time.perf_counter()
     years: dict[str, str] = {}
     for meta in metas:
         if meta is None:
@@ -430,11 +445,14 @@ def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary:
         for c in COUNTERS:
             setattr(summary, c, getattr(summary, c) + meta.counts.get(c, 0))
     segments.assemble(dests, stage, csv=csv, move=move)
+    t = summary.mark("assemble", t)
     corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache)
+    t = summary.mark("corpus stage", t)
     from .dictionary import write_dictionary
 
     write_dictionary(stage / "README.md")
     store.commit(stage, out_dir)
+    summary.mark("commit", t)
 
 
 def write_outcomes(items: Iterable[tuple[_Entry, "Outcome | None"]], out_dir: Path | str,

@@ -17,6 +17,7 @@ def _build_parser() -> argparse.ArgumentParser:
     b.add_argument("--cache-dir", default=None, help="per-file result cache (default: OUT/.cache/parse)")
     b.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     b.add_argument("--quiet", action="store_true", help="no progress bar or log line")
+    b.add_argument("--timings", action="store_true", help="print the wall time of each build phase")
     b.add_argument("--no-corpus", action="store_true",
                    help="skip the corpus-level stage (carry-over checks, similar problems text)")
     sub.add_parser("render", help="render notebooks and charts (see helpers.render)", add_help=False)
@@ -50,6 +51,8 @@ def _build(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(summary.line())
+    if args.timings:
+        print(f"timings: {summary.timings()}; total {summary.seconds:.2f} s")
     return 1 if args.strict and summary.n_failed else 0
 
 
