@@ -77,3 +77,14 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     assert build_mod._progress(10, quiet=True) is None
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert build_mod._progress(10, quiet=False) is None
+
+
+def test_timings_name_every_phase_and_add_up(make_raw, seed_texts, tmp_path, capsys):
+    name = "003_ee300cc618a93e5a.txt"
+    raw = make_raw({name: seed_texts[name]})
+    assert cli.main(["build", str(raw), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet", "--timings"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    phases = dict(p.rsplit(" ", 2)[:2] for p in line.removeprefix("timings: ").split("; ")[0].split(", "))
+    assert list(phases) == ["scan", "parse and encode", "assemble", "corpus stage", "commit", "cache upkeep"]
+    total = float(line.rsplit("total ", 1)[1].split()[0])
+    assert sum(map(float, phases.values())) <= total + 0.05
