@@ -127,14 +127,26 @@ _CHUNK = 4096  # texts hashed at a time (bounds the temporary arrays)
 @dataclass
 class _Vectors:
     """L2-normalised TF-IDF vectors of the distinct texts as flat arrays: text t's entries are
-    ``ids[ptr[t]:ptr[t+1]]`` (vocabulary ids, ascending) with weights ``wts``."""
+    ``ids[ptr[t]:ptr[t+1]]`` (vocabulary ids, ascending) with counts ``tf``. The float64 weights are
+    computed when needed (:meth:`weights`) rather than held: 10 bytes an entry at most, not 20."""
 
     ids: np.ndarray  # int32
-    wts: np.ndarray  # float64: the cosines are written out, so no float32 here
+    tf: np.ndarray  # uint16 unless a text repeats an n-gram 65,536 times
     ptr: np.ndarray
     V: int
     vocab: np.ndarray  # id → n-gram hash (ascending)
     df: np.ndarray  # id → number of texts with the n-gram
+    idf: np.ndarray  # id → ln((1 + N) / (1 + df)) + 1
+    norm: np.ndarray  # text → L2 norm of its unnormalised vector (1 for an empty one)
+
+    def weights(self, pos: np.ndarray, texts: np.ndarray) -> np.ndarray:
+        """Weights of the entries at ``pos`` (of texts ``texts``): the same float64 operations in the same
+        order as when the vectors were normalised, so the very same values (the cosines are printed)."""
+        return _tf_idf(self.tf[pos], self.idf[self.ids[pos]]) / self.norm[texts]
+
+
+def _tf_idf(tf: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    return (1 + np.log(tf.astype(np.float64))) * idf
 
 
 def _grams_per_text(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -164,32 +176,40 @@ def _grams_per_text(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray, n
 def _vectors(texts: list[str], n: int) -> _Vectors:
     """(1 + ln tf) × (ln((1 + N) / (1 + df)) + 1), N = number of texts, df over the distinct texts.
 
-    Chunk by chunk of texts, into preallocated flat arrays: at 100,000 texts the peak is the flat ids,
-    counts and weights (16 bytes an entry), not per-text arrays or a sort of every n-gram at once."""
+    Chunk by chunk of texts, straight into flat arrays sized for every n-gram position (pages never
+    written are never resident); each chunk's ids are its own numbering until the whole vocabulary is
+    known, then renumbered in place. At 100,000 texts the peak is these two arrays (~6 bytes an entry),
+    not per-text arrays, a sort of every n-gram at once or float64 weights."""
     N = len(texts)
-    chunks, lens = [], np.zeros(N, dtype=np.int64)
+    longest = max(map(len, texts), default=0)
+    bound = sum(max(len(t) - n + 1, 0) for t in texts)
+    ids = np.empty(bound, dtype=np.int32 if bound < 2**31 else np.int64)
+    tf = np.empty(bound, dtype=np.uint16 if longest < 2**16 else np.int32)  # a count is at most the length
+    lens, ptr, chunk_vocab = np.zeros(N, dtype=np.int64), np.zeros(N + 1, dtype=np.int64), []
     for s in range(0, N, _CHUNK):
-        u, local, counts, lens[s:s + _CHUNK] = _grams_per_text(texts[s:s + _CHUNK], n)
-        chunks.append([u, local, counts])
-    ptr = np.r_[0, np.cumsum(lens)]
-    vocab = _distinct(np.concatenate([c[0] for c in chunks])) if chunks else np.empty(0, dtype=np.uint64)
-    V = max(len(vocab), 1)
-    ids = np.empty(int(ptr[-1]), dtype=np.int32 if V < 2**31 else np.int64)
-    for c, s in zip(chunks, range(0, N, _CHUNK)):
-        ids[ptr[s]:ptr[min(s + _CHUNK, N)]] = np.searchsorted(vocab, c[0])[c[1]]
-        c[:2] = None, None  # large corpora: free each intermediate as soon as it is used
+        u, local, counts, per_text = _grams_per_text(texts[s:s + _CHUNK], n)
+        lens[s:s + _CHUNK] = per_text
+        lo = ptr[s]
+        ptr[s + 1:s + 1 + len(per_text)] = lo + np.cumsum(per_text)
+        ids[lo:lo + len(local)] = local
+        tf[lo:lo + len(counts)] = counts
+        chunk_vocab.append(u)
+    E = int(ptr[-1])
+    ids, tf = ids[:E], tf[:E]
+    vocab = _distinct(np.concatenate(chunk_vocab)) if chunk_vocab else np.empty(0, dtype=np.uint64)
+    for u, s in zip(chunk_vocab, range(0, N, _CHUNK)):
+        lo, hi = ptr[s], ptr[min(s + _CHUNK, N)]
+        ids[lo:hi] = np.searchsorted(vocab, u)[ids[lo:hi]]
+    del chunk_vocab
     df = np.bincount(ids, minlength=len(vocab))
     idf = np.log((1 + N) / (1 + df)) + 1
-    wts = np.empty(len(ids), dtype=np.float64)
-    for c, s in zip(chunks, range(0, N, _CHUNK)):
+    norm = np.ones(N)
+    for s in range(0, N, _CHUNK):
         e = min(s + _CHUNK, N)
-        lo, hi = ptr[s], ptr[e]
-        w = (1 + np.log(c.pop().astype(np.float64))) * idf[ids[lo:hi]]
-        owner = np.repeat(np.arange(e - s), lens[s:e])
-        norms = np.sqrt(np.bincount(owner, weights=w * w, minlength=e - s))
-        w /= np.where(norms > 0, norms, 1.0)[owner]
-        wts[lo:hi] = w
-    return _Vectors(ids=ids, wts=wts, ptr=ptr, V=V, vocab=vocab, df=df)
+        w = _tf_idf(tf[ptr[s]:ptr[e]], idf[ids[ptr[s]:ptr[e]]])
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(e - s), lens[s:e]), weights=w * w, minlength=e - s))
+        norm[s:e] = np.where(norms > 0, norms, 1.0)
+    return _Vectors(ids=ids, tf=tf, ptr=ptr, V=max(len(vocab), 1), vocab=vocab, df=df, idf=idf, norm=norm)
 
 
 def _segments(ptr: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -215,7 +235,8 @@ def _cosines(vec: _Vectors, A: np.ndarray, B: np.ndarray) -> np.ndarray:
         keys = keys[order]
         shared = np.flatnonzero(keys[1:] == keys[:-1])  # each text's ids are distinct: an A entry, then B's
         ia, ib = order[shared], order[shared + 1] - len(pos_a)
-        out[s:s + len(a)] = np.bincount(pair[ia], weights=vec.wts[pos_a[ia]] * vec.wts[pos_b[ib]], minlength=len(a))
+        wa, wb = vec.weights(pos_a[ia], a[pair[ia]]), vec.weights(pos_b[ib], b[pair[ia]])
+        out[s:s + len(a)] = np.bincount(pair[ia], weights=wa * wb, minlength=len(a))
     return np.minimum(out, 1.0)
 
 
@@ -558,12 +579,13 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     spans = _longest_many([(ta, tb) for ta, tb, _ in distinct])
     found = {k: _passage(k[0], k[2], start, size, max_passage) for k, (start, size) in zip(distinct, spans)}
     del distinct, spans
-    cols = {"report_id_a": [r[0] for r in rows], "report_id_b": [r[1] for r in rows],
-            "similarity": [round(r[2], 4) for r in rows], "shared_passage": [found[k] for k in keys]}
-    del rows, keys, found
-    out = pd.DataFrame({c: pd.Series(v, dtype="float64" if c == "similarity" else "str") for c, v in cols.items()})
-    return out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
-                           kind="stable").reset_index(drop=True)
+    table = [(x, y, round(sim, 4), found[k]) for (x, y, sim), k in zip(rows, keys)]
+    del docs, texts, groups, rows, keys, found  # large corpora: only the output from here on
+    # most similar first as printed (4 decimals), then by ids: a stable sort of rows already in that order
+    # but for the rounding; str order is code point order, as pandas sorts the str columns
+    table.sort(key=lambda r: (-r[2], r[0], r[1]))
+    return pd.DataFrame({c: pd.Series([r[i] for r in table], dtype="float64" if c == "similarity" else "str")
+                         for i, c in enumerate(COLUMNS)})
 
 
 def _groups(reports: "pd.DataFrame", wanted: dict[str, str]) -> dict[str, tuple[str, int]]:
