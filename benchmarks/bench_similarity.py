@@ -4,12 +4,16 @@ The corpus is made here, not from the seeds: ``n`` reports by ``n / years`` agen
 Each agency writes its own admissions (random subjects and flaws) and, in a later year, either copies last
 year's text with a small edit (the story) or writes anew; one report in ten pastes one of a few national
 templates (thousands of near-copies: the hard case for pairwise methods); every text opens with the same
-boilerplate sentence. Prints wall time, peak memory, the work counters and whether the planted same-agency
-copies were found. Run: ``python benchmarks/bench_similarity.py [--sizes 10000,100000]``.
+boilerplate sentence. Prints wall and CPU time (this process's: steadier on a shared machine), memory, the
+work counters and whether the planted same-agency copies were found. Memory: ``base MB`` is the process
+before the call, holding the two input tables (the generator's lists of dicts are freed first: a build
+holds tables, not those); ``peak MB`` is the process's peak resident memory during the call (Linux: the
+high-water mark is reset just before it; elsewhere the whole run's peak). Run: ``python benchmarks/bench_similarity.py [--sizes 10000,100000]``.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import resource
 import sys
@@ -60,6 +64,27 @@ def make_sections(n: int, years: int = 5, seed: int = 7) -> tuple[list[dict], li
     return problems, reports, planted
 
 
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> None:
+    """Start the high-water mark afresh (Linux ≥ 4.0), so the peak is the call's, not the generator's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 def run(n: int) -> dict:
     import pandas as pd
 
@@ -67,26 +92,31 @@ def run(n: int) -> dict:
 
     rows, reps, planted = make_sections(n)
     problems, reports = pd.DataFrame(rows), pd.DataFrame(reps)
+    del rows, reps
+    gc.collect()
+    base = _status_mb("VmRSS")
+    _reset_peak()
     stats = SimilarityStats()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = similar_problems(problems, reports, stats=stats)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = _status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     found = set(zip(out["report_id_a"], out["report_id_b"]))
-    return {"n": n, "wall": wall, "stats": stats, "rows": len(out), "recall": len(planted & found) / max(len(planted), 1),
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"n": n, "wall": wall, "cpu": cpu, "stats": stats, "rows": len(out), "recall": len(planted & found) / max(len(planted), 1),
+            "base_mb": base, "peak_mb": peak}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000")
     args = ap.parse_args(argv)
-    print(f"{'reports':>8} {'wall s':>7} {'texts':>7} {'candidates':>10} {'cosines':>9} {'rows':>8} "
-          f"{'copies found':>12} {'peak MB':>8}")
+    print(f"{'reports':>8} {'wall s':>7} {'cpu s':>6} {'texts':>7} {'candidates':>10} {'cosines':>9} {'rows':>8} "
+          f"{'copies found':>12} {'base MB':>8} {'peak MB':>8}")
     for n in (int(s) for s in args.sizes.split(",") if s):
         r = run(n)
         s = r["stats"]
-        print(f"{n:>8} {r['wall']:>7.1f} {s.n_texts:>7} {s.n_candidates:>10} {s.n_compared:>9} {r['rows']:>8} "
-              f"{r['recall']:>12.1%} {r['peak_mb']:>8.0f}", flush=True)
+        print(f"{n:>8} {r['wall']:>7.1f} {r['cpu']:>6.1f} {s.n_texts:>7} {s.n_candidates:>10} {s.n_compared:>9} {r['rows']:>8} "
+              f"{r['recall']:>12.1%} {r['base_mb'] or 0:>8.0f} {r['peak_mb']:>8.0f}", flush=True)
     return 0
 
 
