@@ -177,3 +177,39 @@ def test_read_line_reads_the_generated_phrases():
         found, _ = F.read_line(s)
         assert [f.metric for f in found] == ([metric] if metric else []), s
         assert found == _read_plain(s)[0]
+
+
+# ---------------------------------------------------------------------------------------------- squeezing
+_ALL_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def test_re_whitespace_is_str_isspace():
+    """_positions finds spaces with re's \\s; str.split (for _squeezed) drops str.isspace: the same set."""
+    everything = "".join(chr(c) for c in range(0x110000))
+    assert "".join(re.findall(r"\s", everything)) == _ALL_SPACES
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + tuple(_ALL_SPACES) + ("  ", "\t\t")), max_size=30).map("".join))
+def test_positions_map_the_squeezed_line(line):
+    s, pos = F._squeeze(line)
+    assert pos == [i for i, ch in enumerate(line) if not ch.isspace()]
+    assert s == "".join(line[i] for i in pos)
+
+
+# ---------------------------------------------------------------------------------------------- breakdowns
+def test_breakdowns_reuse_the_reading_of_the_same_report():
+    from helpers.model import Doc
+    from helpers.normalize import normalize_lines
+
+    raw = ["全年主动公开政府信息 1200 条，其中重大项目 300 条，财政预算 200 条，人事任免 100 条。",
+           "微信公众号发布信息 80 条。"]
+    doc = Doc("t", raw, normalize_lines(raw))
+    rows, _ = F.extract_figures(doc, {}, 2024)
+    assert F._totals_read  # the total's line was kept for breakdowns
+    reused = F.breakdowns(doc, rows)
+    F._totals_read.clear()
+    assert reused == F.breakdowns(doc, rows) and len(reused) == 1 and len(reused[0].parts) == 3
+    other = Doc("u", raw[:1] * 2, normalize_lines(raw[:1] * 2))
+    F.extract_figures(other, {}, 2024)  # another report read in between: a miss is read again
+    assert F.breakdowns(doc, rows) == reused

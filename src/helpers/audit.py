@@ -44,7 +44,8 @@ APPEAL_CELLS = 15
 OUTCOME_METRICS = ("requests_granted", "requests_partially_granted", "requests_withheld", "requests_unavailable",
                    "requests_not_processed", "requests_other_handling")
 APPLICANT_METRICS = ("requests_natural_person", "requests_legal_person")
-_CITED_FORM = re.compile(r"国办公开办函\s*[〔\[(【]\s*(20\d\d)\s*[〕\])】]")
+_CITED = "国办公开办函"  # every _CITED_FORM match starts with it
+_CITED_FORM = re.compile(_CITED + r"\s*[〔\[(【]\s*(20\d\d)\s*[〕\])】]")
 _GOVERNMENT = re.compile(r"人民政府$|(?<!办)政府$")
 _TOWNSHIP = re.compile(r"[乡镇](?:人民)?政府$|街道办事处$|街道$")
 
@@ -295,7 +296,7 @@ def completeness(rid: str, sections: dict[str, Section], report: dict, disclosur
                                                  + ", ".join(lost)))
     else:
         cases.append(("disclosure", "unknown", "table 二 printed, but its template is not recognised"))
-    printed_rows = {r.get("row") for r in requests if (r.get("status") or "printed") != "missing"}
+    printed_rows = {r.get("row") for r in requests if r.get("status") != "missing"}  # no status: printed
     if not printed_rows:
         cases.append(("requests", "false", "table 三 not found"))
     else:
@@ -327,7 +328,8 @@ def template_mismatch(rid: str, doc: Doc, report: dict) -> list[dict]:
     y = num(report.get("year"))
     by_year = None if y is None or y < 2019 else ("2021" if y >= 2021 else "2019")
     cited = None
-    for line in doc.norm:
+    lines = doc.norm if _CITED in "\n".join(doc.norm) else ()  # most reports cite no form: one scan, not one per line
+    for line in lines:
         m = _CITED_FORM.search(line)
         if m and m.group(1) in TEMPLATE_LABELS:
             cited = m.group(1)

@@ -388,9 +388,23 @@ class LineState:
     figures: list[Found] = field(default_factory=list)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _positions(line: str) -> list[int]:
+    """Where each character of the squeezed line sits in ``line`` (re's ``\\s`` is exactly str.isspace)."""
+    pos: list[int] = []
+    at = 0
+    for m in _SPACES.finditer(line):
+        pos += range(at, m.start())
+        at = m.end()
+    pos += range(at, len(line))
+    return pos
+
+
 def _squeeze(line: str) -> tuple[str, list[int]]:
-    pos = [i for i, ch in enumerate(line) if not ch.isspace()]
-    return "".join(line[i] for i in pos), pos
+    pos = _positions(line)
+    return "".join([line[i] for i in pos]), pos
 
 
 def _squeezed(line: str) -> str:
@@ -694,6 +708,13 @@ def _quote(raw_line: str, norm_line: str, s: str, pos: list[int], a: int, b: int
             start -= 1  # never start inside a number: "4件" cut from "1684件" would misquote
 
 
+# What read_line found on the lines of the last report that state a total with parts. audit's breakdowns
+# re-reads exactly those lines of the same report right after (parse.parse_doc), and finds them here instead.
+# Keyed by the squeezed line, of which read_line is a pure function, so a hit is always the reading it would
+# compute; it holds one report at a time, so it never saves work on prose that merely repeats across reports.
+_totals_read: dict[str, list[Found]] = {}
+
+
 def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) -> tuple[list[dict], list[dict]]:
     """Figures stated in the prose, each with a unique verbatim quote and its line; warnings for doubts."""
     rows: list[dict] = []
@@ -701,6 +722,7 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
     seen: dict[str, dict] = {}
     text = "\n".join(doc.raw)
     counts: dict[str, int] = {}
+    _totals_read.clear()
 
     def add(metric: str, value, unit: str, qualifier: str, quote: str | None, n: int) -> None:
         if quote is None:
@@ -723,6 +745,8 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
         if not s:
             continue
         found, warn = read_line(s)
+        if any(f.metric in _PART_NAMES for f in found):
+            _totals_read[s] = found
         for w in warn:
             warnings.append({"line": n, "message": w})
         nil = requests_none(s)
@@ -730,8 +754,7 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
             continue
         raw_line = doc.raw[n - 1]
         # squeezed index → column, only for lines that quote
-        pos = list(range(len(norm_line))) if len(s) == len(norm_line) else \
-            [i for i, ch in enumerate(norm_line) if not ch.isspace()]
+        pos = _positions(norm_line)
         nil_added = False
         for f in found:
             if nil is not None and not nil_added and f.token.start > nil.start():
@@ -770,7 +793,7 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
         norm_line, raw_line = doc.norm[n - 1], doc.raw[n - 1]
         s, pos = _squeeze(norm_line)
         src_line = raw_line if len(raw_line) == len(norm_line) else norm_line
-        found, _ = read_line(s)
+        found = _totals_read.get(s) or read_line(s)[0]
 
         def snippet(t: Token, floor: int) -> str:
             a = t.start
