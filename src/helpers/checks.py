@@ -54,8 +54,9 @@ def _row(report_id: str, check: str, scope: str, holds: str, detail: str) -> dic
 def _summary(report_id: str, check: str, results: list[tuple[str, str, str]], unit: str) -> list[dict]:
     """Case rows (failing/unknown only) followed by the scope=all row."""
     n = len(results)
-    fail = sum(1 for _, h, _ in results if h == "false")
-    unknown = sum(1 for _, h, _ in results if h == "unknown")
+    holds = [h for _, h, _ in results]
+    fail = holds.count("false")
+    unknown = holds.count("unknown")
     hold = n - fail - unknown
     out = [_row(report_id, check, scope, h, d) for scope, h, d in results if h != "true"]
     if fail:
@@ -70,35 +71,28 @@ def _summary(report_id: str, check: str, results: list[tuple[str, str, str]], un
     return out
 
 
-def _sum_case(parts: list[tuple[str, Cell]], total: tuple[str, Cell]) -> tuple[str, str]:
-    """One `total = sum of parts` case (applicant sum, appeals sum) → (holds, detail)."""
-    tv = total[1][0]
-    if total[1][1] == "printed":
-        s = 0
-        for _, (v, st) in parts:
-            if st != "printed":
-                break
-            s += v
-        else:
-            if _eq(s, tv):
-                return "true", ""
-    cells = parts + [total]
-    bad = [(name, st) for name, (_, st) in cells if st != "printed"]
-    if bad:
-        statuses = [st for _, st in bad]
-        zeros = [(v if st == "printed" else 0) for _, (v, st) in cells]
-        holds0 = _eq(sum(zeros[:-1]), zeros[-1])
-        shown = ", ".join(f"{name}={_num(v)}" for name, (v, st) in cells if st == "printed")
-        detail = (f"cannot check: {_kinds(statuses)} cells ({', '.join(n for n, _ in bad)})"
-                  + _zero_tail(statuses, holds0, shown))
-        return "unknown", detail
-    values = [v for _, (v, _) in parts]
-    s = sum(values)
-    nonzero = ", ".join(f"{name}={_num(v)}" for name, (v, _) in parts if v)
-    lead = nonzero if nonzero else "all parts 0"
-    names = "+".join(name for name, _ in parts)
-    nums = "+".join(_num(v) for v in values)
-    return "false", f"{lead} but {total[0]}={_num(tv)} ({names} = {nums} = {_num(s)})"
+def _sum_case(names: tuple[str, ...], values: list, statuses: list[str]) -> tuple[str, str]:
+    """One `total = sum of parts` case (applicant sum, appeals sum) → (holds, detail); the last of the
+    parallel ``names``/``values``/``statuses`` is the total."""
+    if statuses.count("printed") == len(statuses):  # the common case, checked without building text
+        parts = values[:-1]
+        s = sum(parts)
+        tv = values[-1]
+        if _eq(s, tv):
+            return "true", ""
+        texts = [_num(v) for v in parts]
+        nonzero = ", ".join([f"{name}={t}" for name, t, v in zip(names, texts, parts) if v])
+        lead = nonzero if nonzero else "all parts 0"
+        return "false", (f"{lead} but {names[-1]}={_num(tv)} ({'+'.join(names[:-1])} = {'+'.join(texts)} = "
+                         f"{_num(s)})")
+    bad = [(name, st) for name, st in zip(names, statuses) if st != "printed"]
+    kinds = [st for _, st in bad]
+    zeros = [(v if st == "printed" else 0) for v, st in zip(values, statuses)]
+    holds0 = _eq(sum(zeros[:-1]), zeros[-1])
+    shown = ", ".join(f"{name}={_num(v)}" for name, v, st in zip(names, values, statuses) if st == "printed")
+    detail = (f"cannot check: {_kinds(kinds)} cells ({', '.join(n for n, _ in bad)})"
+              + _zero_tail(kinds, holds0, shown))
+    return "unknown", detail
 
 
 def _balance(get, applicant: str) -> tuple[str, str]:
@@ -117,59 +111,74 @@ def _balance(get, applicant: str) -> tuple[str, str]:
                      f"handled_total+carried_forward = {_num(c)}+{_num(d)} = {_num(c + d)}")
 
 
-def _outcomes(cells: list[tuple[str, Cell]], total: Cell) -> tuple[str, str]:
-    """(七) against the sum of the outcome rows, for one applicant column (``cells``: (row, cell) pairs)."""
-    outcome = cells
-    bad = [(r, st) for r, (_, st) in cells if st != "printed"]
+def _outcomes(rows: list[str], values: tuple, statuses: tuple, total: Cell) -> tuple[str, str]:
+    """(七) against the sum of the outcome rows, for one applicant column (``values``/``statuses``: the
+    outcome rows' cells in that column, parallel to ``rows``)."""
     total_bad = total[1] != "printed"
-    if bad or total_bad:
-        statuses = [st for _, st in bad] + ([total[1]] if total_bad else [])
-        if len(bad) == len(outcome):
+    if total_bad or statuses.count("printed") != len(statuses):
+        bad = [(r, st) for r, st in zip(rows, statuses) if st != "printed"]
+        kinds = [st for _, st in bad] + ([total[1]] if total_bad else [])
+        if len(bad) == len(rows):
             where = "every outcome row" + (" and handled_total" if total_bad else "")
         else:
             where = ", ".join([r for r, _ in bad] + (["handled_total"] if total_bad else []))
-        s0 = sum(v if st == "printed" else 0 for _, (v, st) in cells)
+        s0 = sum(v if st == "printed" else 0 for v, st in zip(values, statuses))
         t0 = total[0] if not total_bad else 0
-        return "unknown", f"cannot check: {_kinds(statuses)} cells in {where}" + _zero_tail(statuses, _eq(s0, t0))
-    s = sum(v for _, (v, _) in cells)
+        return "unknown", f"cannot check: {_kinds(kinds)} cells in {where}" + _zero_tail(kinds, _eq(s0, t0))
+    s = sum(values)
     if _eq(s, total[0]):
         return "true", ""
-    nonzero = ", ".join(f"{r}={_num(v)}" for r, (v, _) in cells if v)
+    nonzero = ", ".join(f"{r}={_num(v)}" for r, v in zip(rows, values) if v)
     lead = nonzero if nonzero else "all outcome rows 0"
     return "false", f"{lead} but handled_total={_num(total[0])} (sum of outcome rows = {_num(s)})"
+
+
+_COL = {a: j for j, a in enumerate(APPLICANTS)}
+_SUM_NAMES = (*ORGS, "total")  # requests_applicant_sum: the six columns, then the total
+_APPEALS_NAMES = (*PARTS, "total")
 
 
 def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> list[dict]:
     """Check rows for one report (requests/appeals rows as produced by :func:`helpers.tables.parse_tables`)."""
     out: list[dict] = []
-    missing: Cell = (None, "missing")
-    col = {a: j for j, a in enumerate(APPLICANTS)}
-    matrix: dict[str, list[Cell]] = {}
+    ncols = len(APPLICANTS)
+    # the requests matrix as parallel value and status lists per row, in the order rows first appear
+    values: dict[str, list] = {}
+    statuses: dict[str, list[str]] = {}
     for r in requests:
-        cells = matrix.get(r["row"])
-        if cells is None:
-            cells = matrix[r["row"]] = [missing] * len(APPLICANTS)
-        j = col.get(r["applicant"])
+        row = r["row"]
+        vs = values.get(row)
+        if vs is None:
+            vs = values[row] = [None] * ncols
+            sts = statuses[row] = ["missing"] * ncols
+        else:
+            sts = statuses[row]
+        j = _COL.get(r["applicant"])
         if j is not None:
-            cells[j] = (r["value"], r["status"])
-    rows = list(matrix)
-    absent = [missing] * len(APPLICANTS)
+            vs[j] = r["value"]
+            sts[j] = r["status"]
+    rows = list(values)
+    absent_v, absent_s = [None] * ncols, ["missing"] * ncols
 
     def get(row: str, applicant: str) -> Cell:
-        return matrix.get(row, absent)[col[applicant]]
+        j = _COL[applicant]
+        return values.get(row, absent_v)[j], statuses.get(row, absent_s)[j]
 
-    if not requests or all(st == "missing" for cells in matrix.values() for _, st in cells):
+    if not requests or all(sts.count("missing") == ncols for sts in statuses.values()):
         for check in ("requests_balance", "requests_outcomes_sum", "requests_applicant_sum"):
             out.append(_row(report_id, check, "all", "unknown", "cannot check: requests table not found"))
     else:
         results = [(a, *_balance(get, a)) for a in APPLICANTS]
         out += _summary(report_id, "requests_balance", results, "applicant columns")
         outcome_rows = [r for r in rows if r in OUTCOME_ROWS]
-        handled = matrix.get("handled_total", absent)
-        results = [(a, *_outcomes([(r, matrix[r][j]) for r in outcome_rows], handled[j]))
+        # columns of the outcome rows: one tuple of values (and of statuses) per applicant
+        col_values = list(zip(*[values[r] for r in outcome_rows])) or [()] * ncols
+        col_statuses = list(zip(*[statuses[r] for r in outcome_rows])) or [()] * ncols
+        handled_v, handled_s = values.get("handled_total", absent_v), statuses.get("handled_total", absent_s)
+        results = [(a, *_outcomes(outcome_rows, col_values[j], col_statuses[j], (handled_v[j], handled_s[j])))
                    for j, a in enumerate(APPLICANTS)]
         out += _summary(report_id, "requests_outcomes_sum", results, "applicant columns")
-        results = [(r, *_sum_case(list(zip(ORGS, matrix[r][:-1])), ("total", matrix[r][-1]))) for r in rows]
+        results = [(r, *_sum_case(_SUM_NAMES, values[r], statuses[r])) for r in rows]
         out += _summary(report_id, "requests_applicant_sum", results, "rows")
 
     app = {(r["proceeding"], r["result"]): (r["value"], r["status"]) for r in appeals}
@@ -178,7 +187,7 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
     else:
         results = []
         for p in PROCEEDINGS:
-            cells = [(r, app.get((p, r), (None, "missing"))) for r in PARTS]
-            results.append((p, *_sum_case(cells, ("total", app.get((p, "total"), (None, "missing"))))))
+            cells = [app.get((p, r), (None, "missing")) for r in _APPEALS_NAMES]
+            results.append((p, *_sum_case(_APPEALS_NAMES, [v for v, _ in cells], [st for _, st in cells])))
         out += _summary(report_id, "appeals_sum", results, "proceedings")
     return out

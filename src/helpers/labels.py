@@ -119,9 +119,12 @@ def find_measures(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_MONEY_UNIT = re.compile(r"单位[:：]?(万元|元|千元)")
+
+
 def money_divisor(header_key: str) -> float:
     """How a header states the money unit: `(单位:元)` means divide by 10,000 to get 万元."""
-    m = re.search(r"单位[:：]?(万元|元|千元)", header_key)
+    m = _MONEY_UNIT.search(header_key)
     if m and m.group(1) == "元":
         return 10000.0
     if m and m.group(1) == "千元":

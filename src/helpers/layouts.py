@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 # Layout names (also used in warnings and tests).
 TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_LINE, SPACE = (
@@ -106,7 +107,7 @@ def _inner_pipe_cells(line: str) -> int:
 
 def detect_layout(norm: list[str]) -> str:
     """Name the layout of a block of normalised lines (see the module docstring)."""
-    lines = [ln for ln in norm if ln.strip() and not PAGE_NUMBER.match(ln)]
+    lines = [ln for ln in norm if ln and not ln.isspace() and not PAGE_NUMBER.match(ln)]
     n = len(lines)
     if not n:
         return CELL_LINE
@@ -139,57 +140,81 @@ def detect_layout(norm: list[str]) -> str:
 
 # ---------------------------------------------------------------------------------------------------------
 # Tokenising.
-_TAB_SPLIT = re.compile(r"\t")
-_PIPE_SPLIT = re.compile(r"[|｜]")
 _SPACE_SPLIT = re.compile(r"[\s\u3000\xa0]+")
 
 
-def _split_pair(norm: str, raw: str, pat: re.Pattern[str]) -> list[tuple[str, str]]:
-    """Split a normalised line and its raw twin the same way; raw falls back to norm if they disagree."""
-    parts = pat.split(norm)
+def _split(text: str, sep: str) -> list[str]:
+    """``re.split`` on a tab, or on ``[|｜]``, with str methods (hot path: every table row)."""
+    if sep == "\t":
+        return text.split("\t")
+    if "｜" in text:
+        text = text.replace("｜", "|")
+    return text.split("|")
+
+
+def _split_pair(norm: str, raw: str) -> list[tuple[str, str]]:
+    """Split a normalised line and its raw twin on pipes; raw falls back to norm if they disagree."""
+    if "|" not in norm and "｜" not in norm:  # one cell per line: the common case
+        return [(norm, raw if "|" not in raw and "｜" not in raw else norm)]
+    parts = _split(norm, "|")
     if raw == norm:
         return list(zip(parts, parts))
-    raws = pat.split(raw)
+    raws = _split(raw, "|")
     if len(raws) != len(parts):
         raws = parts
     return list(zip(parts, raws))
 
 
-@lru_cache(maxsize=16384)
-def _row_template(ln: str, sep: str, markdown: bool = False
-                  ) -> tuple[tuple[tuple[int, str, str, float | int | None, str], ...], tuple[str, ...]]:
-    """A tab/pipe row's cells (col, key, kind, value, unit) and its parts; cached, since form rows repeat.
+# A row's cell as _row_template caches it: Cell's fields but ``line`` (kind, key, raw, value, unit, col, gap),
+# ``raw`` being the stripped normalised text, which is the raw text whenever the raw line is the same.
+_CellSpec = tuple[str, str, str, float | int | None, str, int, bool]
 
-    Empty slots between two values of the line are kept as gaps (kind ``gap``): a tab row's `3\t\t1`, a
-    pipe row's `3 | | 1`, a markdown row's `| 3 |  | 1 |`. Trailing empty cells count in markdown rows,
-    and in pipe rows when they are spaced slots running to the closing pipe (`… | 0 | |`); a tab row's
-    trailing tabs are padding (000, 002). A pipe row's run of bare pipes (`3 | |||| 1`, `| |||`) is merge
-    padding that loses positions, so such a line keeps no gaps.
+
+@lru_cache(maxsize=16384)
+def _row_template(ln: str, sep: str, markdown: bool = False) -> tuple[tuple[_CellSpec, ...], int]:
+    """A tab/pipe row's cells and its number of parts; cached, since form rows repeat (header rows, rows
+    of zeros, the same row labels in every report).
+
+    Empty slots between two values of the line are kept as gaps (kind ``empty``, ``gap=True``): a tab row's
+    `3\t\t1`, a pipe row's `3 | | 1`, a markdown row's `| 3 |  | 1 |`. Trailing empty cells count in
+    markdown rows, and in pipe rows when they are spaced slots running to the closing pipe (`… | 0 | |`); a
+    tab row's trailing tabs are padding (000, 002). A pipe row's run of bare pipes (`3 | |||| 1`, `| |||`)
+    is merge padding that loses positions, so such a line keeps no gaps.
     """
-    parts = tuple((_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(ln))
-    cells = []
+    parts = _split(ln, sep)
+    cells: list[_CellSpec] = []
+    vals: list[int] = []  # columns of values and placeholders
+    blanks: list[int] = []  # columns of empty slots
     for col, t in enumerate(parts):
         if t and not t.isspace():
             key, kind, value, unit = classify(t)
             if kind != "rule":
-                cells.append((col, key, kind, value, unit))
-    vals = [c[0] for c in cells if c[2] in ("num", "ph")]
-    if vals:
+                cells.append((kind, key, t.strip(), value, unit, col, False))
+                if kind == "num" or kind == "ph":
+                    vals.append(col)
+        else:
+            blanks.append(col)
+    if vals and blanks:
         lo, hi = vals[0], vals[-1]
-        last = len(parts) - 2 if ln.rstrip().endswith("|") else len(parts) - 1  # the row's last cell
-        if markdown:
-            hi = max(hi, last)
-        elif sep == "|":  # `… | 0 | |`: spaced slots up to the closing pipe are cells; `| |||` is padding
-            k = hi
-            while k < last and parts[k + 1] and parts[k + 1].isspace():
-                k += 1
-            hi = k if k == last else hi
-        empties = [col for col in range(lo + 1, hi + 1) if not parts[col] or parts[col].isspace()]
+        if markdown or sep == "|":
+            last = len(parts) - 2 if ln.rstrip().endswith("|") else len(parts) - 1  # the row's last cell
+            if markdown:
+                hi = max(hi, last)
+            else:  # `… | 0 | |`: spaced slots up to the closing pipe are cells; `| |||` is padding
+                k = hi
+                while k < last and parts[k + 1] and parts[k + 1].isspace():
+                    k += 1
+                hi = k if k == last else hi
+        empties = [col for col in blanks if lo < col <= hi]
         bare = sep == "|" and not markdown and any(not parts[col] for col in empties)
-        if empties and not bare and all(c[2] in ("num", "ph") for c in cells if lo < c[0] <= hi):
-            cells.extend((col, "", "gap", None, "") for col in empties)
-            cells.sort()
-    return tuple(cells), parts
+        if (empties and not bare
+                and all(c[0] == "num" or c[0] == "ph" for c in cells if lo < c[5] <= hi)):
+            cells.extend(("empty", "", parts[col].strip(), None, "", col, True) for col in empties)
+            cells.sort(key=_SPEC_COL)
+    return tuple(cells), len(parts)
+
+
+_SPEC_COL = itemgetter(5)
 
 
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)])(\d+(?:\.\d+)?)$")
@@ -197,15 +222,13 @@ _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)])(\d+(?:\.\d+)?)$")
 
 def _row_cells(ln: str, raw: str, line: int, sep: str, markdown: bool) -> list[Cell]:
     """One tab/pipe row (normalised ``ln``, raw twin ``raw``) → its cells, gaps included."""
-    cells_, parts = _row_template(ln, sep, markdown)
-    raws = parts
+    specs, nparts = _row_template(ln, sep, markdown)
     if raw != ln:
-        raws = (_TAB_SPLIT if sep == "\t" else _PIPE_SPLIT).split(raw)
-        if len(raws) != len(parts):
-            raws = parts
-    return [Cell("empty", "", raws[col].strip(), line, None, "", col, True) if kind == "gap"
-            else Cell(kind, key, raws[col].strip(), line, value, unit, col)
-            for col, key, kind, value, unit in cells_]
+        raws = _split(raw, sep)
+        if len(raws) == nparts:
+            return [Cell(kind, key, raws[col].strip(), line, value, unit, col, gap)
+                    for kind, key, _, value, unit, col, gap in specs]
+    return [Cell(kind, key, r, line, value, unit, col, gap) for kind, key, r, value, unit, col, gap in specs]
 
 
 def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
@@ -253,16 +276,17 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     cells: list[Cell] = []
     n = len(norm)
     if layout in (TAB, PIPE, MARKDOWN):
+        tab, markdown = layout == TAB, layout == MARKDOWN
         for i in range(n):
             ln = norm[i]
             if not ln or ln.isspace() or (len(ln) < 24 and PAGE_NUMBER.match(ln)):
                 continue
             line = first_line + i
-            if layout != TAB and "|" not in ln and "｜" not in ln:
+            if not tab and "|" not in ln and "｜" not in ln:
                 cells.extend(_space_cells(ln, raw[i], line))
                 continue
-            sep = "\t" if layout == TAB and ("\t" in ln or "|" not in ln) else "|"
-            cells.extend(_row_cells(ln, raw[i], line, sep, layout == MARKDOWN))
+            sep = "\t" if tab and ("\t" in ln or "|" not in ln) else "|"
+            cells.extend(_row_cells(ln, raw[i], line, sep, markdown))
         return layout, cells
     if layout == SPACE:
         for i in range(n):
@@ -274,19 +298,20 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
         return layout, _cell_blank(norm, raw, first_line)
     # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
     prev_pipe = False
-    furniture = _page_break_blanks(norm) if layout in (ALTERNATING, CELL_LINE) else set()
+    blank_cells = layout in (ALTERNATING, CELL_LINE)  # a blank line is an empty cell
+    furniture = _page_break_blanks(norm) if blank_cells else set()
     for i in range(n):
         ln = norm[i]
         line = first_line + i
-        s = ln.strip()
-        if PAGE_NUMBER.match(ln) and s:
-            continue
-        if not s:
-            if layout in (ALTERNATING, CELL_LINE) and i not in furniture:
+        if not ln or ln.isspace():
+            if blank_cells and i not in furniture:
                 cells.append(Cell("empty", "", "", line))
             prev_pipe = False
             continue
-        if _LONE_PIPES.match(s):
+        if PAGE_NUMBER.match(ln):
+            continue
+        s = ln.strip()
+        if "|" in s and _LONE_PIPES.match(s):
             npipes = s.count("|") + s.count("｜")
             if layout == CELL_PIPE and npipes == 1:
                 cells.append(Cell("empty", "", s, line))
@@ -295,7 +320,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
             prev_pipe = True
             continue
         prev_pipe = False
-        parts = [p for p in _split_pair(ln, raw[i], _PIPE_SPLIT) if p[0].strip()]
+        parts = [p for p in _split_pair(ln, raw[i]) if p[0].strip()]
         if not parts:
             continue
         if len(parts) == 1 and layout == CELL_LINE and _SPACE_VALUES.search(ln):
@@ -341,7 +366,7 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
     pending_sep = False  # the blank line after a cell is a separator, not an empty cell
     while i < n:
         ln = norm[i]
-        if not ln.strip():
+        if not ln or ln.isspace():
             if pending_sep:
                 pending_sep = False
             elif cells:  # blank lines before the first cell are not cells
@@ -350,36 +375,49 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
             continue
         if PAGE_NUMBER.match(ln):
             i += 1
-            if i < n and not norm[i].strip():
+            if i < n and (not norm[i] or norm[i].isspace()):
                 i += 1
             continue
-        j = i
-        while j < n and norm[j].strip() and not PAGE_NUMBER.match(norm[j]):
+        j = i + 1
+        while j < n and norm[j] and not norm[j].isspace() and not PAGE_NUMBER.match(norm[j]):
             j += 1
-        run = [(first_line + k, norm[k], raw[k]) for k in range(i, j)]
-        kinds = [classify(t)[1] for _, t, _ in run]
-        if any(k in ("num", "ph") for k in kinds):
-            label: list[tuple[int, str, str]] = []
-            for (line, t, r), k in zip(run, kinds):
-                if k in ("num", "ph"):
-                    if label:
-                        c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
-                        if c:
-                            cells.append(c)
-                        label = []
-                    c = _cell(t, r, line)
-                    if c:
-                        cells.append(c)
-                else:
-                    label.append((line, t, r))
-            if label:
-                c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
-                if c:
-                    cells.append(c)
-        else:
-            c = _cell("".join(t for _, t, _ in run), "".join(r.strip() for _, _, r in run), run[0][0])
+        if j == i + 1:  # a cell on one line: the common case
+            c = _cell(ln, raw[i], first_line + i)
             if c:
                 cells.append(c)
+        else:
+            cells.extend(_run_cells(norm, raw, i, j, first_line))
         pending_sep = True
         i = j
+    return cells
+
+
+def _run_cells(norm: list[str], raw: list[str], i: int, j: int, first_line: int) -> list[Cell]:
+    """Lines ``i``..``j - 1``, a run of non-blank lines: one value per value line, the label lines between
+    them joined into one cell each; a run without values is one (wrapped) cell."""
+    cells: list[Cell] = []
+    run = [(first_line + k, norm[k], raw[k]) for k in range(i, j)]
+    kinds = [classify(t)[1] for _, t, _ in run]
+    if any(k in ("num", "ph") for k in kinds):
+        label: list[tuple[int, str, str]] = []
+        for (line, t, r), k in zip(run, kinds):
+            if k in ("num", "ph"):
+                if label:
+                    c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
+                    if c:
+                        cells.append(c)
+                    label = []
+                c = _cell(t, r, line)
+                if c:
+                    cells.append(c)
+            else:
+                label.append((line, t, r))
+        if label:
+            c = _cell(" ".join(x[1] for x in label), " ".join(x[2].strip() for x in label), label[0][0])
+            if c:
+                cells.append(c)
+    else:
+        c = _cell("".join(t for _, t, _ in run), "".join(r.strip() for _, _, r in run), run[0][0])
+        if c:
+            cells.append(c)
     return cells

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels as L
 from .codebook import codes
@@ -207,6 +208,28 @@ def _money(cell: Cell, divisor: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
+@lru_cache(maxsize=4096)
+def _disclosure_label(key: str) -> tuple[str, str | tuple[str, ...] | None]:
+    """What a section 二 label cell is, asked in this order: ``("anchor", None)`` (第二十条), ``("item",
+    code)`` (a row), ``("measures", codes)`` (a column header), ``("skip", None)`` (header words, row
+    numbering), ``("extra", None)`` (a province's extra row) or ``("unknown", None)``.
+
+    Cached: the form's labels repeat in every report."""
+    if L.DISCLOSURE_ANCHOR.search(key):
+        return ("anchor", None)
+    item = L.match_item(key)
+    if item:
+        return ("item", item)
+    ms = L.find_measures(key)
+    if ms:
+        return ("measures", ms)
+    if L.HEADER_WORDS.search(key) or _NUMBERING.match(key):
+        return ("skip", None)
+    if L.is_extra_item(key):
+        return ("extra", None)
+    return ("unknown", None)
+
+
 def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warnings: list[dict]) -> list[dict]:
     marked = layout not in ROW_LAYOUTS
     out: dict[tuple[str, str], dict] = {}
@@ -264,27 +287,26 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
 
     for c in cells:
         if c.kind == "label":
-            if L.DISCLOSURE_ANCHOR.search(c.key):
+            what, found = _disclosure_label(c.key)
+            if what == "anchor":
                 close(cur)
                 cur, measures, header_key, rows_since_header = None, [], "", False
                 continue
-            item = L.match_item(c.key)
-            if item:
+            if what == "item":
                 close(cur)
-                cur = _Row(item, c)
+                cur = _Row(found, c)
                 rows_since_header = True
                 continue
-            ms = L.find_measures(c.key)
-            if ms:
+            if what == "measures":
                 if rows_since_header:  # a new header without an anchor line
                     close(cur)
                     cur, measures, header_key, rows_since_header = None, [], "", False
-                measures.extend(ms)
+                measures.extend(found)
                 header_key += c.key
                 continue
-            if L.HEADER_WORDS.search(c.key) or _NUMBERING.match(c.key):
+            if what == "skip":
                 continue
-            if L.is_extra_item(c.key):
+            if what == "extra":
                 close(cur)
                 cur = _Row(None, c)
                 if len(c.key) > 4 and "情况" not in c.key:
@@ -309,6 +331,20 @@ def parse_disclosure(cells: list[Cell], layout: str, template: str | None, warni
 # Section 三.
 # Form labels never hold a count with its unit or a full stop; a sentence quoting row words does.
 _PROSE = re.compile(r"。|\d+(?:件|条|次|项|宗|起)|[;；]")
+
+
+@lru_cache(maxsize=4096)
+def _request_label(key: str) -> tuple[str, str | None, bool]:
+    """(kind, code, applicant) of a section 三 label cell: kind ``numbering`` (`(一)`, `1.`), ``prose`` (a
+    sentence), else :func:`helpers.labels.match_request_label`'s; ``applicant``: it names an applicant column.
+
+    Cached: the form's labels repeat in every report."""
+    if _NUMBERING.match(key):
+        return ("numbering", None, False)
+    if _PROSE.search(key):
+        return ("prose", None, False)
+    kind, code = L.match_request_label(key)
+    return (kind, code, L.APPLICANT_WORDS.search(key) is not None)
 
 
 def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
@@ -353,14 +389,14 @@ def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
                 continue
             cur.slots.append(c)
             continue
-        if _NUMBERING.match(c.key):
+        kind, code, applicant = _request_label(c.key)
+        if kind == "numbering":
             continue
-        if _PROSE.search(c.key):  # a sentence that names rows (`本年新收…申请3件。`): not a row of the table
+        if kind == "prose":  # a sentence that names rows (`本年新收…申请3件。`): not a row of the table
             if cur is not None and cur.has_values():
                 close(cur)
             cur = None  # a label without values just before a sentence is that sentence's first line
             continue
-        kind, code = L.match_request_label(c.key)
         if kind == "maybe":
             if code == "other_other" and group == "other" and not header:
                 kind = "row"
@@ -368,7 +404,7 @@ def _read_requests(cells: list[Cell], warnings: list[dict]) -> dict[str, _Row]:
                 kind = "row"
             else:
                 kind = "none"
-        last_was_applicant = bool(L.APPLICANT_WORDS.search(c.key)) and kind == "none"
+        last_was_applicant = applicant and kind == "none"
         if kind == "row":
             assert code is not None
             if code in _OTHER_SPLIT and cur is not None and cur.tentative and not cur.has_values():
@@ -461,6 +497,9 @@ def _assign(code: str, dim: str, row: _Row, cols: tuple[str, ...], slots: list[C
     n = len(cols)
     line = row.label.line
     if len(slots) == n:
+        if all(cell.kind == "num" for cell in slots):  # the common case: every column printed
+            return [{dim: code, col_dim: col, "value": cell.value, "status": "printed", "raw": cell.raw,
+                     "line": cell.line} for col, cell in zip(cols, slots)]
         out = []
         for col, cell in zip(cols, slots):
             if cell.kind == "num":
