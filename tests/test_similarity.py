@@ -374,3 +374,18 @@ def test_rows_come_in_the_order_pandas_sorts_them():
                             kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(out, again)
     assert out["similarity"].duplicated().any()  # ties on the printed value, ordered by the ids
+
+
+@pytest.mark.parametrize("scale", [1, 1 << 19])  # packed sort key, and several keys past ~2 million items
+def test_cap_per_item_keeps_each_items_best_pairs(scale):
+    rng = np.random.default_rng(7)
+    A = rng.integers(0, 60, 2000) * scale
+    B = A + rng.integers(1, 40, 2000) * scale
+    agree, prefer = rng.integers(0, sim._HASHES + 1, 2000), rng.random(2000) < 0.2
+    want = np.zeros(2000, dtype=bool)
+    for item in np.unique(np.r_[A, B]).tolist():
+        mine = [k for k in range(2000) if item in (A[k], B[k])]
+        other = {k: int(B[k] if A[k] == item else A[k]) for k in mine}
+        mine.sort(key=lambda k: (-agree[k], not prefer[k], abs(other[k] - item), other[k], k))
+        want[mine[:3]] = True
+    assert np.array_equal(sim._cap_per_item(A, B, agree, prefer, 3), want)

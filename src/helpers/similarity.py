@@ -197,11 +197,12 @@ def _vectors(texts: list[str], n: int) -> _Vectors:
     E = int(ptr[-1])
     ids, tf = ids[:E], tf[:E]
     vocab = _distinct(np.concatenate(chunk_vocab)) if chunk_vocab else np.empty(0, dtype=np.uint64)
+    df = np.zeros(len(vocab), dtype=np.int64)
     for u, s in zip(chunk_vocab, range(0, N, _CHUNK)):
         lo, hi = ptr[s], ptr[min(s + _CHUNK, N)]
         ids[lo:hi] = np.searchsorted(vocab, u)[ids[lo:hi]]
+        df += np.bincount(ids[lo:hi], minlength=len(vocab))  # by chunk: bincount copies int32 to int64
     del chunk_vocab
-    df = np.bincount(ids, minlength=len(vocab))
     idf = np.log((1 + N) / (1 + df)) + 1
     norm = np.ones(N)
     for s in range(0, N, _CHUNK):
@@ -320,29 +321,35 @@ def _agreement(sig: np.ndarray, valid: np.ndarray, A: np.ndarray, B: np.ndarray)
 def _cap_per_item(A: np.ndarray, B: np.ndarray, agree: np.ndarray, prefer: np.ndarray, cap: int) -> np.ndarray:
     """Mask of pairs that are among the ``cap`` best of at least one of their two items: most MinHash
     agreement (``agree``: matching signature rows, 0…_HASHES), then preferred, then nearest in order, then
-    first in order. One packed int64 sort key (items are their rank: 0 … D − 1)."""
+    first in order. One packed int64 sort key (items are their rank: 0 … D − 1), built in place."""
     D = int(max(A.max(), B.max())) + 1 if len(A) else 1
     bits = max(D - 1, 1).bit_length()
-    me, other = np.r_[A, B], np.r_[B, A]
-    pid = np.r_[np.arange(len(A)), np.arange(len(A))]
+    me, other = np.concatenate((A, B)), np.concatenate((B, A))  # each pair twice, once for each item
     if 3 * bits + 8 > 62:  # beyond ~2 million reports: several sort keys instead of one packed key
         agree2, prefer2 = np.r_[agree, agree], np.r_[prefer, prefer]
         order = np.lexsort((other, np.abs(other - me), ~prefer2, -agree2, me))
-        return _first_per_item(me, pid, order, cap, len(A))
+        return _first_per_item(me[order], order, cap, len(A))
     key = me << np.int64(7)
-    key |= _HASHES - np.r_[agree, agree].astype(np.int64)
-    key = (key << np.int64(1)) | (~np.r_[prefer, prefer]).astype(np.int64)
-    key = (key << np.int64(bits)) | np.abs(other - me)
-    key = (key << np.int64(bits)) | other
-    return _first_per_item(me, pid, np.argsort(key, kind="stable"), cap, len(A))
+    key |= _HASHES - np.concatenate((agree, agree)).astype(np.int64)
+    key <<= np.int64(1)
+    key |= ~np.concatenate((prefer, prefer))
+    key <<= np.int64(bits)
+    key |= np.abs(other - me)
+    key <<= np.int64(bits)
+    key |= other
+    del other
+    order = np.argsort(key, kind="stable")
+    del key
+    return _first_per_item(me[order], order, cap, len(A))
 
 
-def _first_per_item(me: np.ndarray, pid: np.ndarray, order: np.ndarray, cap: int, n: int) -> np.ndarray:
-    me_sorted = me[order]
-    first = np.r_[True, me_sorted[1:] != me_sorted[:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+def _first_per_item(me_sorted: np.ndarray, order: np.ndarray, cap: int, n: int) -> np.ndarray:
+    """Mask of the ``n`` pairs with a place below ``cap`` in their item's run of ``me_sorted`` (entry k of
+    the doubled arrays is pair k mod n)."""
+    starts = np.flatnonzero(np.r_[True, me_sorted[1:] != me_sorted[:-1]])
+    place = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     keep = np.zeros(n, dtype=bool)
-    keep[pid[order][np.arange(len(order)) - start < cap]] = True
+    keep[order[place < cap] % n] = True
     return keep
 
 
