@@ -240,3 +240,24 @@ def test_carryover_continuity_on_narrow_inputs_equals_full_tables():
         narrow[t] = df
     assert len(narrow["requests"]) < len(full["requests"])
     assert corpus_checks(narrow) == corpus_checks(full)
+
+
+def test_records_are_to_dict_records():
+    """corpus_checks builds its records a column at a time: the same dicts pandas' to_dict("records") gives."""
+    import numpy as np
+
+    from helpers.audit import _records
+
+    df = pd.DataFrame({"report_id": ["a", "b", None], "year": [2022, 2023, 2024], "f": [1.5, np.nan, 2.0],
+                       "o": pd.Series([np.int64(1), "x", None], dtype=object), "b": [True, False, True]})
+    for name, dtype in (("n", "Int64"), ("F", "Float64"), ("B", "boolean"), ("s", "str"), ("S", "string"),
+                        ("P", "string[pyarrow]"), ("c", "category"), ("I", "int64[pyarrow]")):
+        values = [1, None, 3] if dtype in ("Int64", "Float64", "int64[pyarrow]") else \
+            [True, None, False] if dtype == "boolean" else ["x", None, "z"]
+        df[name] = pd.Series(values, dtype=dtype)
+    for frame in (df, df.astype({"report_id": "str"}), df.iloc[:0], df[df["year"] > 2022]):
+        cols = list(df.columns) + ["absent"]
+        got = _records(frame, cols)
+        want = frame[[c for c in cols if c in frame.columns]].to_dict("records")
+        assert repr(got) == repr(want)
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]

@@ -56,6 +56,8 @@ _TOWNSHIP = re.compile(r"[乡镇](?:人民)?政府$|街道办事处$|街道$")
 
 def num(v) -> float | None:
     """A cell or figure value as a number; None for blank, missing, NaN or text."""
+    if type(v) is float:  # the common case, first (a corpus has millions of cells)
+        return None if v != v else v
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
@@ -370,7 +372,7 @@ def _text(v) -> str:
 
 
 def _agency_key(r: dict) -> tuple:
-    return tuple(_text(r.get(k)) for k in ("province", "prefecture", "county", "agency"))
+    return _text(r.get("province")), _text(r.get("prefecture")), _text(r.get("county")), _text(r.get("agency"))
 
 
 # The only columns corpus_checks reads: a caller at scale loads just these (and only the rows it keeps).
@@ -391,6 +393,27 @@ def _present(df, cols: list[str]) -> list[str]:
     return [c for c in cols if c in df.columns]
 
 
+def _records(df, cols: list[str]) -> list[dict]:
+    """``df[cols].to_dict("records")`` for the columns present, built a whole column at a time: the same
+    values, without pandas boxing each Arrow-backed string one by one."""
+    cols = _present(df, cols)
+    return [dict(zip(cols, values)) for values in zip(*(_column(df, c) for c in cols))]
+
+
+def _column(df, c: str) -> list:
+    """Column ``c`` as ``to_dict("records")`` gives its values: ``tolist`` where that is the same (numpy
+    numbers, the str dtype whose missing value is NaN), pandas' own boxing otherwise (NA, object columns)."""
+    import numpy as np
+    import pandas as pd
+
+    s = df[c]
+    dt = s.dtype
+    if (isinstance(dt, np.dtype) and dt.kind in "iufb") or (isinstance(dt, pd.StringDtype)
+                                                             and dt.na_value is not pd.NA):
+        return s.tolist()
+    return [r[c] for r in df[[c]].to_dict("records")]
+
+
 def corpus_checks(tables: dict) -> list[dict]:
     """Checks that need several reports; ``tables`` maps table name → DataFrame (reports, requests, disclosure).
 
@@ -404,39 +427,42 @@ def corpus_checks(tables: dict) -> list[dict]:
     # only the cells this check reads: a national corpus has millions of table rows
     reqs = tables.get("requests")
     disc = tables.get("disclosure")
-    req_rows = disc_rows = []
+    req_rows = []
     if reqs is not None and len(reqs):
         keep = (reqs["applicant"] == "total") & reqs["row"].isin(["carried_over", "carried_forward"])
-        req_rows = reqs.loc[keep, _present(reqs, CORPUS_COLUMNS["requests"])].to_dict("records")
-    if disc is not None and len(disc):
-        keep = disc["item"].isin(["rules", "normative_documents"]) & disc["measure"].isin(
-            ["issued", "repealed", "in_force"])
-        disc_rows = disc.loc[keep, _present(disc, CORPUS_COLUMNS["disclosure"])].to_dict("records")
+        req_rows = _records(reqs.loc[keep], CORPUS_COLUMNS["requests"])
     req_by: dict[str, list[dict]] = {}
     for r in req_rows:
         req_by.setdefault(r["report_id"], []).append(r)
     disc_by: dict[str, dict[tuple, float | None]] = {}
-    for r in disc_rows:
-        disc_by.setdefault(r["report_id"], {})[(r.get("item"), r.get("measure"))] = num(r.get("value"))
-    recs = sorted(reports[_present(reports, CORPUS_COLUMNS["reports"])].to_dict("records"),
-                  key=lambda r: str(r["report_id"]))
+    if disc is not None and len(disc):
+        keep = disc["item"].isin(["rules", "normative_documents"]) & disc["measure"].isin(
+            ["issued", "repealed", "in_force"])
+        d = disc.loc[keep]
+        # straight from the columns: six cells a report, no record dict for each
+        values = d["value"].tolist() if "value" in d.columns else [None] * len(d)
+        for rid, item, measure, v in zip(d["report_id"].tolist() if len(d) else [], d["item"].tolist(),
+                                         d["measure"].tolist(), values):
+            disc_by.setdefault(rid, {})[(item, measure)] = num(v)
+    recs = sorted(_records(reports, CORPUS_COLUMNS["reports"]), key=lambda r: str(r["report_id"]))
     if "status" in reports.columns:
         recs = [r for r in recs if r.get("status") not in ("not_report", "failed")]
     index: dict[tuple, dict[int, dict]] = {}
+    keyed = []  # (record, year, agency, agency key or None when the year or the agency is not known)
     for r in recs:
-        y = num(r.get("year"))
-        if y is not None and _text(r.get("agency")):
-            index.setdefault(_agency_key(r), {}).setdefault(int(y), r)
+        y, agency = num(r.get("year")), _text(r.get("agency"))
+        key = _agency_key(r) if y is not None and agency else None
+        if key is not None:
+            index.setdefault(key, {}).setdefault(int(y), r)
+        keyed.append((r, y, agency, key))
     rows = []
-    for r in recs:
+    for r, y, agency, key in keyed:
         rid = r["report_id"]
-        y = num(r.get("year"))
-        agency = _text(r.get("agency"))
-        if y is None or not agency:
+        if key is None:
             rows.append(_row(rid, check, "all", "unknown", "agency or year covered not known"))
             continue
         y = int(y)
-        prev = index.get(_agency_key(r), {}).get(y - 1)
+        prev = index[key].get(y - 1)
         if prev is None:
             rows.append(_row(rid, check, "all", "unknown", f"no {y - 1} report of {agency} in the corpus"))
             continue
