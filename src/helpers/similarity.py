@@ -12,7 +12,9 @@ Why it scales to a national corpus (hundreds of thousands of reports, most of th
 templates) in bounded time and memory, all in numpy:
 
 - n-grams are 64-bit rolling hashes, identical texts are vectorised once, and the vectors live in a few
-  flat arrays (no per-report Python objects);
+  flat arrays (no per-report Python objects): int32 vocabulary ids and uint16 counts, ~6 bytes an n-gram,
+  built chunk by chunk of texts; the float64 weights are recomputed when a cosine needs them. At 100,000
+  reports the stage adds ~250 MB to the process (benchmarks/bench_similarity.py);
 - below ``exact_below`` reports every pair is scored. Above it, candidates come from MinHash banding over
   each text's n-grams that are not boilerplate (in at most ``max_df`` = 5 % of the texts); in
   each band's bucket a report is paired only with its next ``window`` members in (agency, year, report_id)
@@ -23,7 +25,8 @@ templates) in bounded time and memory, all in numpy:
 - each report keeps at most ``2 × per_report`` candidates, its best by MinHash agreement (same-agency pairs
   first on ties), and only those are scored exactly: at most ``2 × per_report × reports`` cosines;
 - each report keeps its ``per_report`` most similar partners, plus every pair of the same agency in
-  different years above the threshold. A cluster of identical texts shows as a chain of pairs, not as every pair.
+  different years above the threshold. A cluster of identical texts shows as a chain of pairs, not as every pair;
+- cosines and shared passages are computed for batches of pairs at once (numpy), not pair by pair.
 
 Every step sorts with explicit tie-breaks and the hash functions come from a fixed seed, so the same corpus
 gives the same rows in the same order on every run. :class:`SimilarityStats` counts the work done.
