@@ -194,3 +194,15 @@ def test_namesakes_pinned_as_by_searching_each_stem():
             assert sakes.mentioned(text) == {s for s in stems if len(s) >= 2 and s in text}
             for agency in (county + "交通运输局", rng.choice(stems) + county + "教育局"):
                 assert resolve_region(agency, text) == _resolve_region_reference(agency, text), (agency, text)
+
+
+def test_prose_count_holds_where_a_digit_run_before_a_unit_does():
+    import random
+
+    from helpers.metadata import _PROSE_COUNT
+
+    plain = re.compile(r"\d+(?:件|条|项|宗|起|次|个)")
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice("0123456789件条项宗起次个年月日，。 a") for _ in range(rng.randint(0, 12)))
+        assert bool(_PROSE_COUNT.search(text)) == bool(plain.search(text)), text

@@ -42,7 +42,9 @@ _PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|统计期|统�
 _TABLE_LABELS = ("自然人", "法人或其他组织", "商业企业", "科研机构", "法律服务机构", "结果维持", "结果纠正",
                  "尚未审结", "本年新收", "上年结转", "本年制发件数", "本年新制作数量", "处理决定数量",
                  "予以公开", "部分公开", "不予公开", "行政复议", "行政诉讼")
-_PROSE_COUNT = re.compile(r"\d+(?:件|条|项|宗|起|次|个)")
+# "Does the text state a count": a digit right before a unit holds exactly where \d+ before it does, and
+# is searched without backtracking through every run of digits (tables, years).
+_PROSE_COUNT = re.compile(r"\d[件条项宗起次个]")
 _NUM_CELL = re.compile(r"[+-]?\d+(?:\.\d+)?\s*(?:万元|万|元|件|条)?")
 _CELL_SPLIT = re.compile(r"[\t|]+|\s{2,}")
 _SPACED_NUMS = re.compile(r"\d+(?:\s+\d+)+")
