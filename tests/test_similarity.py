@@ -302,7 +302,7 @@ def test_chunked_vectors_equal_per_text_vectors(texts, n):
 
 
 def test_vectors_cosines_and_signatures_equal_the_reference_on_generated_reports(monkeypatch):
-    monkeypatch.setattr(sim, "_CHUNK", 97)  # many chunks, a ragged last one
+    monkeypatch.setattr(sim, "_CHUNK", 9973)  # many chunks, a ragged last one
     texts = _bench_texts(700)
     texts.insert(5, "我单位政务公开工作虽然取得了一定成效")  # boilerplate only: no MinHash signature
     vec = sim._vectors(texts, 4)
@@ -389,3 +389,8 @@ def test_cap_per_item_keeps_each_items_best_pairs(scale):
         mine.sort(key=lambda k: (-agree[k], not prefer[k], abs(other[k] - item), other[k], k))
         want[mine[:3]] = True
     assert np.array_equal(sim._cap_per_item(A, B, agree, prefer, 3), want)
+
+
+def test_spans_cut_by_size_and_keep_big_items_whole():
+    assert sim._spans(np.array([5, 20, 1, 1, 3]), 10) == [(0, 1), (1, 2), (2, 5)]
+    assert sim._spans(np.array([], dtype=np.int64), 10) == []

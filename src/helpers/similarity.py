@@ -124,7 +124,18 @@ def _flat_hashes(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------------------------- vectors
-_CHUNK = 4096  # texts hashed at a time (bounds the temporary arrays)
+_CHUNK = 1 << 20  # characters (or vector entries) handled at a time: bounds the temporary arrays
+
+
+def _spans(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) ranges of items whose sizes add up to at most ``limit`` (or one item)."""
+    cum = np.cumsum(sizes)
+    out, s = [], 0
+    while s < len(sizes):
+        e = max(int(np.searchsorted(cum, (cum[s - 1] if s else 0) + limit, side="right")), s + 1)
+        out.append((s, e))
+        s = e
+    return out
 
 
 @dataclass
@@ -184,14 +195,15 @@ def _vectors(texts: list[str], n: int) -> _Vectors:
     known, then renumbered in place. At 100,000 texts the peak is these two arrays (~6 bytes an entry),
     not per-text arrays, a sort of every n-gram at once or float64 weights."""
     N = len(texts)
-    longest = max(map(len, texts), default=0)
-    bound = sum(max(len(t) - n + 1, 0) for t in texts)
+    chars = np.fromiter(map(len, texts), dtype=np.int64, count=N)
+    bound = int(np.maximum(chars - n + 1, 0).sum())
     ids = np.empty(bound, dtype=np.int32 if bound < 2**31 else np.int64)
-    tf = np.empty(bound, dtype=np.uint16 if longest < 2**16 else np.int32)  # a count is at most the length
+    tf = np.empty(bound, dtype=np.uint16 if chars.max(initial=0) < 2**16 else np.int32)  # count ≤ length
     lens, ptr, chunk_vocab = np.zeros(N, dtype=np.int64), np.zeros(N + 1, dtype=np.int64), []
-    for s in range(0, N, _CHUNK):
-        u, local, counts, per_text = _grams_per_text(texts[s:s + _CHUNK], n)
-        lens[s:s + _CHUNK] = per_text
+    spans = _spans(chars, _CHUNK)
+    for s, e in spans:
+        u, local, counts, per_text = _grams_per_text(texts[s:e], n)
+        lens[s:e] = per_text
         lo = ptr[s]
         ptr[s + 1:s + 1 + len(per_text)] = lo + np.cumsum(per_text)
         ids[lo:lo + len(local)] = local
@@ -201,15 +213,14 @@ def _vectors(texts: list[str], n: int) -> _Vectors:
     ids, tf = ids[:E], tf[:E]
     vocab = _distinct(np.concatenate(chunk_vocab)) if chunk_vocab else np.empty(0, dtype=np.uint64)
     df = np.zeros(len(vocab), dtype=np.int64)
-    for u, s in zip(chunk_vocab, range(0, N, _CHUNK)):
-        lo, hi = ptr[s], ptr[min(s + _CHUNK, N)]
+    for u, (s, e) in zip(chunk_vocab, spans):
+        lo, hi = ptr[s], ptr[e]
         ids[lo:hi] = np.searchsorted(vocab, u)[ids[lo:hi]]
         df += np.bincount(ids[lo:hi], minlength=len(vocab))  # by chunk: bincount copies int32 to int64
     del chunk_vocab
     idf = np.log((1 + N) / (1 + df)) + 1
     norm = np.ones(N)
-    for s in range(0, N, _CHUNK):
-        e = min(s + _CHUNK, N)
+    for s, e in spans:
         w = _tf_idf(tf[ptr[s]:ptr[e]], idf[ids[ptr[s]:ptr[e]]])
         norms = np.sqrt(np.bincount(np.repeat(np.arange(e - s), lens[s:e]), weights=w * w, minlength=e - s))
         norm[s:e] = np.where(norms > 0, norms, 1.0)
@@ -256,8 +267,7 @@ def _signatures(vec: _Vectors, max_df: int) -> tuple[np.ndarray, np.ndarray]:
     sig = np.zeros((T, _HASHES), dtype=np.uint32)
     valid = np.zeros(T, dtype=bool)
     rare = vec.df <= max_df
-    for s in range(0, T, _CHUNK):
-        e = min(s + _CHUNK, T)
+    for s, e in _spans(np.diff(vec.ptr), _CHUNK):
         owner = np.repeat(np.arange(s, e, dtype=np.int64), vec.ptr[s + 1:e + 1] - vec.ptr[s:e])
         ids = vec.ids[vec.ptr[s]:vec.ptr[e]]
         keep = rare[ids]
