@@ -213,3 +213,72 @@ def test_breakdowns_reuse_the_reading_of_the_same_report():
     other = Doc("u", raw[:1] * 2, normalize_lines(raw[:1] * 2))
     F.extract_figures(other, {}, 2024)  # another report read in between: a miss is read again
     assert F.breakdowns(doc, rows) == reused
+
+
+# ---------------------------------------------------------------------------------------------- prose lines
+def _is_table_row_reference(line: str) -> bool:
+    cells = line.strip()
+    if "\t" not in cells and cells.count("|") < 2:
+        return False
+    return not any(re.search(r"[，。；,;]", m.group(0)) for m in re.finditer(r"[^\t|]{30,}", cells))
+
+
+def _prose_lines_reference(doc, sections) -> list[int]:
+    size = len(doc.norm) + 1
+    in_table = bytearray(size)
+    for k, sec in sections.items():
+        if k in ("proactive", "requests", "appeals"):
+            a, b = max(sec.start, 1), min(sec.end, size - 1)
+            if a <= b:
+                in_table[a:b + 1] = b"\x01" * (b + 1 - a)
+    problems = sections.get("problems")
+    skip_a, skip_b = (problems.start, problems.end) if problems is not None else (1, 0)
+    out = []
+    for n, line in enumerate(doc.norm, start=1):
+        if skip_a <= n <= skip_b:
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _is_table_row_reference(line):
+            continue
+        if in_table[n] and (len(stripped) < 15 or not re.search(r"[，。；,;]", line)):
+            continue
+        out.append(n)
+    return out
+
+
+# Rows of cells of every length around 30, with and without punctuation, joined by tabs or pipes.
+_CELL = st.text(alphabet="字数据，;a 1", max_size=40)
+_CELLS = st.one_of(
+    st.tuples(st.sampled_from(["", " ", "\t"]), st.sampled_from(["\t", "|", " | "]),
+              st.lists(_CELL, min_size=1, max_size=5)).map(lambda x: x[0] + x[1].join(x[2])),
+    st.lists(st.sampled_from(_PIECES + ("\t", "|", " ")), max_size=25).map("".join))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CELLS)
+def test_table_row_is_the_plain_test(line):
+    assert F._is_table_row(line) == _is_table_row_reference(line)
+
+
+def test_table_row_at_the_30_character_edge():
+    for n in range(27, 33):
+        for cell in ("字" * n, "字" * (n - 1) + "，", "，" + "字" * (n - 1), "字" * (n // 2) + ";" + "字" * (n - n // 2 - 1)):
+            for line in (f"{cell}\t1", f"1\t{cell}", f"a|{cell}|b", f"|{cell}|", f" \t{cell} ", f"{cell}|{cell}"):
+                assert F._is_table_row(line) == _is_table_row_reference(line), line
+
+
+_LINES = st.one_of(_CELLS, st.sampled_from(["", "  ", "本年度主动公开信息，共计十二条。", "短句", "表头\t数量"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=8, max_size=12),
+       st.lists(st.tuples(st.sampled_from(["problems", "proactive", "requests", "appeals", "overview"]),
+                          st.integers(-2, 14), st.integers(-2, 14)), max_size=4))
+def test_prose_lines_are_the_plain_selection(lines, spans):
+    from helpers.model import Doc, Section
+
+    sections = {k: Section(k, "", None, a, b) for k, a, b in spans}
+    doc = Doc("t", lines, lines)
+    assert F._prose_lines(doc, sections) == _prose_lines_reference(doc, sections)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import chain
+from typing import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -645,8 +647,9 @@ def requests_none(s: str) -> re.Match[str] | None:
 # Which lines are prose, and quotes
 
 
-_PROSE_CELL = re.compile(r"[^\t|]{30,}")
 _PUNCT = re.compile(r"[，。；,;]")
+# A whole cell (a run between tabs or pipes) of 30 characters or more that holds punctuation.
+_SENTENCE_CELL = re.compile(r"(?<![^\t|])(?=[^\t|]{30})[^\t|]*?[，。；,;]")
 
 
 def _is_table_row(line: str) -> bool:
@@ -654,12 +657,13 @@ def _is_table_row(line: str) -> bool:
     cells = line.strip()
     if "\t" not in cells and cells.count("|") < 2:
         return False
-    return not any(_PUNCT.search(m.group(0)) for m in _PROSE_CELL.finditer(cells))
+    return _SENTENCE_CELL.search(cells) is None
 
 
 def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
     """1-based lines worth reading: everything except table rows and the problems part (plans, not facts)."""
-    size = len(doc.norm) + 1
+    norm = doc.norm
+    size = len(norm) + 1
     in_table = bytearray(size)  # in_table[n]: line n is inside section 二, 三 or 四
     for k, sec in sections.items():
         if k in ("proactive", "requests", "appeals"):
@@ -668,14 +672,16 @@ def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
                 in_table[a:b + 1] = b"\x01" * (b + 1 - a)
     problems = sections.get("problems")
     skip_a, skip_b = (problems.start, problems.end) if problems is not None else (1, 0)
+    numbers: Iterable[int] = range(1, size)
+    if skip_a <= skip_b:
+        numbers = chain(range(1, min(skip_a, size)), range(max(skip_b + 1, 1), size))
     out = []
-    for n, line in enumerate(doc.norm, start=1):
-        if skip_a <= n <= skip_b:
-            continue
+    for n in numbers:
+        line = norm[n - 1]
         stripped = line.strip()
         if not stripped:
             continue
-        if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(line):
+        if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(stripped):
             continue
         if in_table[n] and (len(stripped) < 15 or not _PUNCT.search(line)):
             continue
