@@ -32,7 +32,8 @@ def _places() -> dict[str, list[str]]:
             out["prefecture"].append(info.name)
         elif info.rank == 2 and info.name.endswith("县"):
             out["county"].append(info.name)
-        elif info.rank == 2 and info.name.endswith("区") and len(info.name) >= 3:
+        elif info.rank == 2 and info.name.endswith("区") and len(info.name) >= 3 and info.name != "市辖区":
+            # 市辖区 is the gazetteer's placeholder for "the city's districts", never an agency's place
             out["district"].append(info.name)
     for v in out.values():
         v.sort()
