@@ -53,6 +53,10 @@ _KEYS = ([(r.key, r.gap) for r in F._NOT_DECISIONS + F._PROACTIVE_PARTS + F._RUL
          + [(F._PROACTIVE_STRONG, 3), (F._PROACTIVE, 3), (F._HOTLINE_VOLUME, 2), (F._REQUESTS_KEY, 2),
             (F._FOLLOWERS, 2)])
 
+# Each table of rules by unit, with the rules it was made from.
+_RULE_TABLES = [(F._NOT_DECISIONS_BY_UNIT, F._NOT_DECISIONS), (F._PROACTIVE_PARTS_BY_UNIT, F._PROACTIVE_PARTS),
+                (F._RULES_BY_UNIT, F._RULES)]
+
 
 # ---------------------------------------------------------------------------------------------- tokens
 @settings(max_examples=500, deadline=None)
@@ -95,10 +99,17 @@ def test_near_passes_every_clause_a_key_reads(s):
         for pattern, gap in _KEYS:
             if _keyed(pattern, clause, gap) is not None:
                 assert F._near([(pattern, gap)]).search(clause), (pattern.pattern, gap, clause)
-        for rules, near in ((F._NOT_DECISIONS, F._NOT_DECISIONS_NEAR), (F._PROACTIVE_PARTS, F._PROACTIVE_PARTS_NEAR),
-                            (F._RULES, F._RULES_NEAR)):
-            if any(_keyed(r.key, clause, r.gap) for r in rules):
-                assert near.search(clause)
+        for by_unit, _ in _RULE_TABLES:
+            for rules, near in by_unit.values():
+                if any(_keyed(r.key, clause, r.gap) for r in rules):
+                    assert near.search(clause)
+
+
+def test_rules_by_unit_keep_the_order_for_every_unit_a_token_carries():
+    for by_unit, rules in _RULE_TABLES:
+        for unit in (*F._UNITS, "%", ""):  # a token's unit is one of _TOKEN's units, a percent sign or none
+            kept, _ = by_unit.get(unit, F._NO_RULES)
+            assert kept == tuple(r for r in rules if unit in r.units)
 
 
 def test_no_rule_takes_a_unitless_number():
@@ -108,8 +119,9 @@ def test_no_rule_takes_a_unitless_number():
 
 
 # ---------------------------------------------------------------------------------------------- classify
-def _first_rule_reference(rules, near, c: Context) -> Found | None:
-    for rule in rules:
+def _first_rule_reference(by_unit, c: Context) -> Found | None:
+    """_first_rule over every rule of the table, each unit checked in turn, no gate."""
+    for rule in next(rules for table, rules in _RULE_TABLES if table is by_unit):
         if c.tok.unit not in rule.units:
             continue
         m = _keyed(rule.key, c.clause, rule.gap)
@@ -129,7 +141,7 @@ def _classify_reference(c: Context, st: LineState, warn: list[str]) -> Found | N
     """_classify before the unitless shortcut (every reading tried in order)."""
     if c.tok.unit == "%":
         return F._rate(c, st)
-    found = F._first_rule(F._NOT_DECISIONS, F._NOT_DECISIONS_NEAR, c) or F._part(c, st.parent)
+    found = F._first_rule(F._NOT_DECISIONS_BY_UNIT, c) or F._part(c, st.parent)
     if found:
         return found
     m = _keyed(F._PROACTIVE_STRONG, c.clause, 3)
@@ -141,7 +153,7 @@ def _classify_reference(c: Context, st: LineState, warn: list[str]) -> Found | N
     m = _keyed(F._REQUESTS_KEY, c.clause, 2)
     if m and F._INCL_CARRYOVER.match(c.after) and c.tok.unit in REQUESTS and not re.search(F._NOT_REVIEW, c.clause):
         return c.found("requests_total_incl_carryover", m)
-    found = F._first_rule(F._RULES, F._RULES_NEAR, c) or F._account(c)
+    found = F._first_rule(F._RULES_BY_UNIT, c) or F._account(c)
     if found:
         return found
     m = _keyed(F._PROACTIVE, c.clause, 3)

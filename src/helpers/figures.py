@@ -479,12 +479,25 @@ def _rate(c: Context, st: LineState) -> Found | None:
     return None
 
 
-def _first_rule(rules: tuple[Rule, ...], near: re.Pattern[str], c: Context) -> Found | None:
-    """The first rule whose key ends right before the number (``near``: the rules' _near, to skip them all)."""
-    if near.search(c.clause) is None:
+_NO_RULES: tuple[tuple[Rule, ...], re.Pattern[str] | None] = ((), None)
+
+
+def _by_unit(rules: tuple[Rule, ...]) -> dict[str, tuple[tuple[Rule, ...], re.Pattern[str] | None]]:
+    """For each unit a number can carry: the rules that take it (in order) and their _near, to skip them all."""
+    out = {}
+    for unit in dict.fromkeys((*_UNITS, "%", "")):
+        taking = tuple(r for r in rules if unit in r.units)
+        out[unit] = (taking, _near([(r.key, r.gap) for r in taking])) if taking else _NO_RULES
+    return out
+
+
+def _first_rule(by_unit: dict[str, tuple[tuple[Rule, ...], re.Pattern[str] | None]], c: Context) -> Found | None:
+    """The first rule (of those ``_by_unit`` keeps for the number's unit) whose key ends right before it."""
+    rules, near = by_unit.get(c.tok.unit, _NO_RULES)
+    if near is None or near.search(c.clause) is None:
         return None
     for rule in rules:
-        if c.tok.unit not in rule.units or rule.near.search(c.clause) is None:
+        if rule.near.search(c.clause) is None:
             continue
         m = _keyed(rule.key, c.clause, rule.gap)
         if m is None:
@@ -509,7 +522,7 @@ def _part(c: Context, parent: Found | None) -> Found | None:
             if m and c.tok.unit in _CASES_OR_POSTS:
                 return c.found(f"{parent.metric}_{kind}", m)
     if parent.metric == "proactive_items":
-        return _first_rule(_PROACTIVE_PARTS, _PROACTIVE_PARTS_NEAR, c)
+        return _first_rule(_PROACTIVE_PARTS_BY_UNIT, c)
     return None
 
 
@@ -555,8 +568,8 @@ def _account(c: Context) -> Found | None:
     return None
 
 
-_NOT_DECISIONS_NEAR, _PROACTIVE_PARTS_NEAR, _RULES_NEAR = (
-    _near([(r.key, r.gap) for r in rules]) for rules in (_NOT_DECISIONS, _PROACTIVE_PARTS, _RULES))
+_NOT_DECISIONS_BY_UNIT, _PROACTIVE_PARTS_BY_UNIT, _RULES_BY_UNIT = map(_by_unit, (_NOT_DECISIONS, _PROACTIVE_PARTS,
+                                                                           _RULES))
 
 
 def _classify(c: Context, st: LineState, warn: list[str]) -> Found | None:
@@ -568,7 +581,7 @@ def _classify(c: Context, st: LineState, warn: list[str]) -> Found | None:
         # A number without a unit is only ever a hotline's call volume or an account's followers: no other
         # reading below takes one (no rule's units hold "", and the rest ask for COUNT or REQUESTS).
         return _hotline_figure(c, warn) or _account(c)
-    found = _first_rule(_NOT_DECISIONS, _NOT_DECISIONS_NEAR, c) or _part(c, st.parent)
+    found = _first_rule(_NOT_DECISIONS_BY_UNIT, c) or _part(c, st.parent)
     if found:
         return found
     # 主动公开…信息 N 条 is the proactive total even when it names the channel it went through
@@ -582,7 +595,7 @@ def _classify(c: Context, st: LineState, warn: list[str]) -> Found | None:
     m = _keyed(_REQUESTS_KEY, c.clause, 2)
     if m and _INCL_CARRYOVER.match(c.after) and c.tok.unit in REQUESTS and not re.search(_NOT_REVIEW, c.clause):
         return c.found("requests_total_incl_carryover", m)
-    found = _first_rule(_RULES, _RULES_NEAR, c) or _account(c)
+    found = _first_rule(_RULES_BY_UNIT, c) or _account(c)
     if found:
         return found
     m = _keyed(_PROACTIVE, c.clause, 3)
