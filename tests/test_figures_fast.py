@@ -137,11 +137,24 @@ def _first_rule_reference(by_unit, c: Context) -> Found | None:
     return None
 
 
+def _part_reference(c: Context, parent: Found | None) -> Found | None:
+    if parent is None or not c.tok.unit:
+        return None
+    if parent.metric in ("hotline_12345", "hotline_12328") and not F._hotline(c.clause):
+        for kind, pat in F._HOTLINE_PARTS:
+            m = _keyed(pat, c.clause, 4)
+            if m and c.tok.unit in F.CASES | F.POSTS:
+                return c.found(f"{parent.metric}_{kind}", m)
+    if parent.metric == "proactive_items":
+        return F._first_rule(F._PROACTIVE_PARTS_BY_UNIT, c)
+    return None
+
+
 def _classify_reference(c: Context, st: LineState, warn: list[str]) -> Found | None:
-    """_classify before the unitless shortcut (every reading tried in order)."""
+    """_classify as it was: every reading tried in order, keys looked for before units are checked."""
     if c.tok.unit == "%":
         return F._rate(c, st)
-    found = F._first_rule(F._NOT_DECISIONS_BY_UNIT, c) or F._part(c, st.parent)
+    found = F._first_rule(F._NOT_DECISIONS_BY_UNIT, c) or _part_reference(c, st.parent)
     if found:
         return found
     m = _keyed(F._PROACTIVE_STRONG, c.clause, 3)

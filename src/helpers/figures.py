@@ -516,10 +516,11 @@ def _part(c: Context, parent: Found | None) -> Found | None:
     """A part of a 其中 list, named after the total stated earlier in the sentence."""
     if parent is None or not c.tok.unit:
         return None
-    if parent.metric in ("hotline_12345", "hotline_12328") and not _hotline(c.clause):
+    if parent.metric in ("hotline_12345", "hotline_12328") and c.tok.unit in _CASES_OR_POSTS \
+            and not _hotline(c.clause):
         for kind, pat in _HOTLINE_PARTS:
             m = _keyed(pat, c.clause, 4)
-            if m and c.tok.unit in _CASES_OR_POSTS:
+            if m:
                 return c.found(f"{parent.metric}_{kind}", m)
     if parent.metric == "proactive_items":
         return _first_rule(_PROACTIVE_PARTS_BY_UNIT, c)
@@ -585,21 +586,21 @@ def _classify(c: Context, st: LineState, warn: list[str]) -> Found | None:
     if found:
         return found
     # 主动公开…信息 N 条 is the proactive total even when it names the channel it went through
-    m = _keyed(_PROACTIVE_STRONG, c.clause, 3)
-    if m and c.tok.unit in COUNT:
+    m = _keyed(_PROACTIVE_STRONG, c.clause, 3) if unit in COUNT else None
+    if m:
         return c.found("proactive_items", m)
     found = _hotline_figure(c, warn)
     if found:
         return found
     # requests stated with their carry-over included: not a count of new requests
-    m = _keyed(_REQUESTS_KEY, c.clause, 2)
-    if m and _INCL_CARRYOVER.match(c.after) and c.tok.unit in REQUESTS and not re.search(_NOT_REVIEW, c.clause):
+    m = _keyed(_REQUESTS_KEY, c.clause, 2) if unit in REQUESTS and _INCL_CARRYOVER.match(c.after) else None
+    if m and not re.search(_NOT_REVIEW, c.clause):
         return c.found("requests_total_incl_carryover", m)
     found = _first_rule(_RULES_BY_UNIT, c) or _account(c)
     if found:
         return found
-    m = _keyed(_PROACTIVE, c.clause, 3)
-    if m and c.tok.unit in COUNT and _channel(c.clause) != "pooled":
+    m = _keyed(_PROACTIVE, c.clause, 3) if unit in COUNT else None
+    if m and _channel(c.clause) != "pooled":
         return c.found("proactive_items", m)
     return _key_after(c)
 
