@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corpus, segments, store
-from .cache import BuildCache, code_fingerprint
+from . import cache as cache_mod
+from .cache import BuildCache, code_fingerprint, dump, load
 from .model import LoadError, describe_error
 from .paths import PACKAGE_DIR
 from .segments import COUNTERS, Chunk, Rows
@@ -154,6 +155,18 @@ _WARM_UP_TEXT = "\n".join([
 ])
 
 
+def _preload() -> None:
+    """Import what every worker needs before the fork, so it is loaded once and shared: pyarrow's first
+    conversion of a Python list imports pandas (about 0.3 s of CPU per process), and the CSV/Parquet writers."""
+    import pandas  # noqa: F401  (imported for its side effect on pyarrow)
+    import pyarrow as pa
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    pa.array([""])
+
+
 def _warm_up() -> None:
     """Load every heavy dictionary once (see ``_WARM_UP_TEXT``); costs about a second, so a build with only
     a few files to parse skips it and lets the worker that gets them load what it needs."""
@@ -260,8 +273,7 @@ def _scan(files: list[tuple[str, Path]], index: dict[str, tuple] | None = None) 
 
 
 def _run_chunk(items: list[tuple], cache_root: str | None, fingerprint: str) -> Chunk:
-    """Worker task: parse (or load from the cache) a run of consecutive files and return their rows as
-    Arrow columns, which cross the process boundary far cheaper than per-file Python objects."""
+    """Parse (or load from the cache) a run of consecutive files; their rows as Arrow columns."""
     rows = Rows()
     cache = BuildCache(Path(cache_root), fingerprint) if cache_root else None
     for rid, path, sha, kind, original, error in items:
@@ -275,9 +287,19 @@ def _run_chunk(items: list[tuple], cache_root: str | None, fingerprint: str) -> 
     return rows.chunk()
 
 
-def _encode(chunks: list[Chunk], dest: Path) -> segments.SegmentMeta:
-    """Worker task: one shard's chunks → its segment on disk."""
-    return segments.write_segment(segments.concat(chunks), dest)
+def _chunk_task(items: list[tuple], cache_root: str | None, fingerprint: str, out: Path) -> None:
+    """Worker task: one run of files → ``out`` (a pickle of Arrow columns), for the shard's encode task to
+    read. Nothing but the task's arguments passes through the main process."""
+    dump(out, _run_chunk(items, cache_root, fingerprint))
+
+
+def _encode_task(parts: list[Path], dest: Path) -> None:
+    """Worker task: a shard's chunk files → its segment on disk."""
+    chunks = [load(p) for p in parts]
+    if any(c is None for c in chunks):
+        raise RuntimeError(f"a chunk of shard {dest.name} could not be read back")
+    segments.write_segment(segments.concat(chunks), dest)
+    shutil.rmtree(parts[0].parent, ignore_errors=True)
 
 
 def _task(e: _Entry) -> tuple:
@@ -319,40 +341,45 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
 
 
 def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: str, jobs: int, bar) -> None:
-    """Chunks of files go to the workers in order, at most ``4 × jobs`` in flight (finished results never pile
-    up); when a shard's last chunk is back, encoding its segment is one more task for the pool."""
+    """Runs of files go to the workers in order, at most ``4 × jobs`` in flight; each worker writes its
+    run's rows next to the shard's segment, and when a shard's last run is done, encoding the shard is one
+    more task for the pool. The main process only schedules."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     n_new = sum(e.kind == "new" for i in plan.todo for e in plan.entries[plan.bounds[i][0]:plan.bounds[i][1]])
+    _preload()
     if n_new >= 4 * jobs:
         _warm_up()  # forked workers inherit the loaded dictionaries
-    tasks = []  # (shard index, is its last chunk, items)
+    tasks = []  # (shard index, its chunk files so far, this chunk's file, is the shard's last chunk, items)
     for i in plan.todo:
         a, b = plan.bounds[i]
+        folder = cache_mod.temp_dir_for(plan.dests[i])
+        parts = []
         for s in range(a, b, CHUNK_SIZE):
-            tasks.append((i, min(s + CHUNK_SIZE, b) == b, [_task(e) for e in plan.entries[s:min(s + CHUNK_SIZE, b)]]))
+            parts.append(folder / f"{len(parts):05d}.pkl")
+            end = min(s + CHUNK_SIZE, b)
+            tasks.append((i, parts, parts[-1], end == b, [_task(e) for e in plan.entries[s:end]]))
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
     try:
         pending: deque = deque()
         encodes = []
         todo = iter(tasks)
-        done_chunks: list[Chunk] = []
-        for _ in range(4 * jobs):
-            t = next(todo, None)
-            if t is None:
-                break
-            pending.append((t, pool.submit(_run_chunk, t[2], cache_root, fingerprint)))
-        while pending:
-            (shard, last, items), fut = pending.popleft()
-            done_chunks.append(fut.result())
+
+        def submit() -> None:
             t = next(todo, None)
             if t is not None:
-                pending.append((t, pool.submit(_run_chunk, t[2], cache_root, fingerprint)))
+                pending.append((t, pool.submit(_chunk_task, t[4], cache_root, fingerprint, t[2])))
+
+        for _ in range(4 * jobs):
+            submit()
+        while pending:
+            (shard, parts, _, last, items), fut = pending.popleft()
+            fut.result()
+            submit()
             if last:
-                encodes.append(pool.submit(_encode, done_chunks, plan.dests[shard]))
-                done_chunks = []
+                encodes.append(pool.submit(_encode_task, parts, plan.dests[shard]))
             if bar is not None:
                 bar.update(len(items))
         for f in encodes:
