@@ -11,6 +11,8 @@ per failing or unknown case and one ``scope=all`` summary row. The 2019 form's s
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .codebook import codes
 
 APPLICANTS = tuple(codes("requests", "applicant"))
@@ -43,6 +45,11 @@ def _zero_tail(statuses: list[str], holds_as_zero: bool, shown: str = "") -> str
     """`; would hold if blanks read as 0` when every unreadable input is a blank (not ambiguous/missing)."""
     if not statuses or any(s != "blank" for s in statuses):
         return ""
+    return _as_zero(holds_as_zero, shown)
+
+
+def _as_zero(holds_as_zero: bool, shown: str = "") -> str:
+    """The tail of :func:`_zero_tail` itself, for a case whose unreadable inputs are all blank."""
     verb = "would hold" if holds_as_zero else "would not hold"
     return f"; {verb} if blanks read as 0" + (f" ({shown})" if shown else "")
 
@@ -85,14 +92,23 @@ def _sum_case(names: tuple[str, ...], values: list, statuses: list[str]) -> tupl
         lead = nonzero if nonzero else "all parts 0"
         return "false", (f"{lead} but {names[-1]}={_num(tv)} ({'+'.join(names[:-1])} = {'+'.join(texts)} = "
                          f"{_num(s)})")
-    bad = [(name, st) for name, st in zip(names, statuses) if st != "printed"]
-    kinds = [st for _, st in bad]
+    head, all_blank = _cannot_check(names, tuple(statuses))
+    if not all_blank:
+        return "unknown", head
     zeros = [(v if st == "printed" else 0) for v, st in zip(values, statuses)]
     holds0 = _eq(sum(zeros[:-1]), zeros[-1])
     shown = ", ".join(f"{name}={_num(v)}" for name, v, st in zip(names, values, statuses) if st == "printed")
-    detail = (f"cannot check: {_kinds(kinds)} cells ({', '.join(n for n, _ in bad)})"
-              + _zero_tail(kinds, holds0, shown))
-    return "unknown", detail
+    return "unknown", head + _as_zero(holds0, shown)
+
+
+@lru_cache(maxsize=1024)
+def _cannot_check(names: tuple[str, ...], statuses: tuple[str, ...]) -> tuple[str, bool]:
+    """`cannot check: blank cells (a, b)` for a case with unprinted cells, and whether all of those are
+    blank (see :func:`_zero_tail`). Cached: a few patterns of statuses recur (the cells a form leaves blank)."""
+    bad = [(name, st) for name, st in zip(names, statuses) if st != "printed"]
+    kinds = [st for _, st in bad]
+    return (f"cannot check: {_kinds(kinds)} cells ({', '.join(n for n, _ in bad)})",
+            bool(kinds) and all(k == "blank" for k in kinds))
 
 
 def _balance(get, applicant: str) -> tuple[str, str]:

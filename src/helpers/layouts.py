@@ -111,7 +111,7 @@ def detect_layout(norm: list[str]) -> str:
     n = len(lines)
     if not n:
         return CELL_LINE
-    tabs = sum(1 for ln in lines if "\t" in ln.strip(" "))
+    tabs = sum(["\t" in ln for ln in lines])  # lines holding a tab
     if tabs >= 2 and tabs * 4 >= n:
         return TAB
     piped = [ln for ln in lines if "|" in ln]
@@ -126,13 +126,10 @@ def detect_layout(norm: list[str]) -> str:
         if lone and content_no_pipe > content_pipe:
             return ALTERNATING
         return CELL_PIPE
-    spaced = sum(1 for ln in lines if _SPACE_VALUES.search(ln))
-    if spaced:  # one row of space-separated values is enough (section 四's fifteen numbers)
-        return SPACE
-    followed = 0
-    for i, ln in enumerate(norm[:-1]):
-        if ln.strip() and not norm[i + 1].strip():
-            followed += 1
+    if any(_SPACE_VALUES.search(ln) for ln in lines):  # one row of space-separated values is enough
+        return SPACE  # (section 四's fifteen numbers)
+    blank = [not ln or ln.isspace() for ln in norm]
+    followed = list(zip(blank, blank[1:])).count((False, True))  # lines followed by a blank line
     if followed * 2 >= n:
         return CELL_BLANK
     return CELL_LINE
@@ -182,18 +179,13 @@ def _row_template(ln: str, sep: str, markdown: bool = False) -> tuple[tuple[_Cel
     is merge padding that loses positions, so such a line keeps no gaps.
     """
     parts = _split(ln, sep)
-    cells: list[_CellSpec] = []
-    vals: list[int] = []  # columns of values and placeholders
-    blanks: list[int] = []  # columns of empty slots
-    for col, t in enumerate(parts):
-        if t and not t.isspace():
-            key, kind, value, unit = classify(t)
-            if kind != "rule":
-                cells.append((kind, key, t.strip(), value, unit, col, False))
-                if kind == "num" or kind == "ph":
-                    vals.append(col)
-        else:
-            blanks.append(col)
+    cells = [(kind, key, t.strip(), value, unit, col, False)
+             for col, t in enumerate(parts) if t and not t.isspace()
+             for key, kind, value, unit in (classify(t),) if kind != "rule"]
+    if len(cells) == len(parts):  # no empty slot (nor rule): no gaps
+        return tuple(cells), len(parts)
+    vals = [c[5] for c in cells if c[0] == "num" or c[0] == "ph"]  # columns of values and placeholders
+    blanks = [col for col, t in enumerate(parts) if not t or t.isspace()]  # columns of empty slots
     if vals and blanks:
         lo, hi = vals[0], vals[-1]
         if markdown or sep == "|":

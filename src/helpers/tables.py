@@ -90,7 +90,7 @@ def _heading_index(sec: Section | None, keys: list[str], reject: re.Pattern[str]
 def find_blocks(doc: Doc, sections: dict[str, Section]) -> dict[str, tuple[int, int]]:
     """0-based half-open line ranges of the three tables: {"disclosure": (a, b), …}; absent tables left out."""
     n = len(doc.norm)
-    keys = [squeeze_fast(x) if x else "" for x in doc.norm]
+    keys = ["".join(x.split()) if x else "" for x in doc.norm]  # squeeze_fast, inlined: every line
     blocks: dict[str, tuple[int, int]] = {}
     pro = sections.get("proactive")
     req = sections.get("requests")
