@@ -65,6 +65,13 @@ def test_token_matches_are_finditer(s):
     assert [m.span() for m in F._token_matches(s)] == [m.span() for m in F._TOKEN.finditer(s)]
 
 
+@settings(max_examples=500, deadline=None)
+@given(lines)
+def test_maybe_token_is_the_plain_prefilter(s):
+    plain = re.compile(rf"\d|[{F._CN}](?:万|亿)?(?:余|多)?(?:" + "|".join(re.escape(u) for u in F._UNITS) + ")")
+    assert (F._MAYBE_TOKEN.search(s) is None) == (plain.search(s) is None)
+
+
 def test_token_groups_are_in_the_order_token_unpacks():
     assert list(F._TOKEN.groupindex) == ["pre", "d", "c", "wan", "more", "pct", "unit"]
     assert list(F._TOKEN.groupindex.values()) == [1, 2, 3, 4, 5, 6, 7]

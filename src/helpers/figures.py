@@ -136,7 +136,9 @@ def _digits_value(digits: str, wan: str | None) -> int | float:
 
 # A line can hold a token only where a digit is printed or a Chinese numeral runs into a unit (a Chinese
 # numeral without a unit is never a token): most prose lines have neither, and skip the token scan.
-_MAYBE_TOKEN = re.compile(rf"\d|[{_CN}](?:万|亿)?(?:余|多)?(?:" + "|".join(re.escape(u) for u in _UNITS) + ")")
+# (Written to open with one character class, so the search jumps between candidates in C: after a digit
+# nothing more is needed, after a Chinese numeral the unit is.)
+_MAYBE_TOKEN = re.compile(rf"[\d{_CN}](?:(?<=\d)|(?:万|亿)?(?:余|多)?(?:" + "|".join(re.escape(u) for u in _UNITS) + "))")
 
 
 # Every _TOKEN match starts with one of these (a qualifier word, a digit, a Chinese numeral) and none is
