@@ -275,3 +275,19 @@ def test_warm_up_text_runs_every_stage_that_loads_a_dictionary():
     assert outcome.report is not None and outcome.report["agency"].endswith("交通运输局")
     for table in ("requests", "figures", "problems", "tokens", "themes"):
         assert outcome.tables.get(table), table
+
+
+def test_tables_are_the_same_when_the_kernel_cannot_copy(make_raw, seed_texts, tmp_path, monkeypatch):
+    """CSV fragments are appended with os.copy_file_range; where that fails, a plain copy gives the same."""
+    import os
+
+    raw = make_raw({SEED0: seed_texts[SEED0], SEED1: seed_texts[SEED1]})
+    build(raw, tmp_path / "a", jobs=1, cache_dir=False, quiet=True, shard_size=1)
+
+    def refuse(*a, **k):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    build(raw, tmp_path / "b", jobs=1, cache_dir=False, quiet=True, shard_size=1)
+    for table in store.TABLES:
+        assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
