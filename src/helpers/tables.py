@@ -497,7 +497,7 @@ def _assign(code: str, dim: str, row: _Row, cols: tuple[str, ...], slots: list[C
     n = len(cols)
     line = row.label.line
     if len(slots) == n:
-        if all(cell.kind == "num" for cell in slots):  # the common case: every column printed
+        if [cell.kind for cell in slots].count("num") == n:  # the common case: every column printed
             return [{dim: code, col_dim: col, "value": cell.value, "status": "printed", "raw": cell.raw,
                      "line": cell.line} for col, cell in zip(cols, slots)]
         out = []
