@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from . import labels as L
 from .codebook import codes
-from .layouts import ROW_LAYOUTS, Cell, squeeze_fast, tokenize
+from .layouts import ROW_LAYOUTS, Cell, tokenize
 from .model import Doc, Section
 from .sections import heading_key
 
@@ -90,7 +90,7 @@ def _heading_index(sec: Section | None, keys: list[str], reject: re.Pattern[str]
 def find_blocks(doc: Doc, sections: dict[str, Section]) -> dict[str, tuple[int, int]]:
     """0-based half-open line ranges of the three tables: {"disclosure": (a, b), …}; absent tables left out."""
     n = len(doc.norm)
-    keys = ["".join(x.split()) if x else "" for x in doc.norm]  # squeeze_fast, inlined: every line
+    keys = ["".join(x.split()) if x else "" for x in doc.norm]  # layouts.squeeze_fast, inlined (every line)
     blocks: dict[str, tuple[int, int]] = {}
     pro = sections.get("proactive")
     req = sections.get("requests")
