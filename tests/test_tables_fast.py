@@ -11,11 +11,11 @@ import random
 import re
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import strategies as hs
 
 from helpers import labels as L
 from helpers import tables
-from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, RESULTS, Cell as _CheckCell,
+from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, RESULTS,
                             _eq, _kinds, _num, _row, _zero_tail, table_checks)
 from helpers.codebook import codes
 from helpers.layouts import (ALTERNATING, CELL_BLANK, CELL_LINE, CELL_PIPE, MARKDOWN, PAGE_NUMBER, PIPE, SPACE,
@@ -438,22 +438,22 @@ TOKENS = ["0", "7", "12", "3.5", "1,234", "+4", "-2", "245万", "3万元", "10�
 SEPS = ["\t", "\t\t", "|", " | ", "｜", "||||", " ", "  ", "\u3000"]
 
 
-@st.composite
+@hs.composite
 def raw_blocks(draw) -> list[str]:
     """A block of raw table lines: cells joined by separators, blank lines, lone pipes, page numbers."""
     lines = []
-    for _ in range(draw(st.integers(1, 14))):
-        shape = draw(st.sampled_from(["row", "row", "row", "cell", "blank", "pipes"]))
+    for _ in range(draw(hs.integers(1, 14))):
+        shape = draw(hs.sampled_from(["row", "row", "row", "cell", "blank", "pipes"]))
         if shape == "blank":
-            lines.append(draw(st.sampled_from(["", " ", "\t"])))
+            lines.append(draw(hs.sampled_from(["", " ", "\t"])))
         elif shape == "pipes":
-            lines.append(draw(st.sampled_from(["|", " | ", "||", "| |", "｜"])))
+            lines.append(draw(hs.sampled_from(["|", " | ", "||", "| |", "｜"])))
         elif shape == "cell":
-            lines.append(draw(st.sampled_from(TOKENS)) + draw(st.sampled_from(["", " |", "|"])))
+            lines.append(draw(hs.sampled_from(TOKENS)) + draw(hs.sampled_from(["", " |", "|"])))
         else:
-            toks = draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=9))
-            sep = draw(st.sampled_from(SEPS))
-            edge = draw(st.sampled_from(["", "|", "| "])) if "|" in sep or "｜" in sep else ""
+            toks = draw(hs.lists(hs.sampled_from(TOKENS), min_size=1, max_size=9))
+            sep = draw(hs.sampled_from(SEPS))
+            edge = draw(hs.sampled_from(["", "|", "| "])) if "|" in sep or "｜" in sep else ""
             lines.append(edge + sep.join(toks) + edge[::-1])
     return lines
 
@@ -463,7 +463,7 @@ def _fields(cells: list[Cell]) -> list[tuple]:
 
 
 @SETTINGS
-@given(raw_blocks(), st.sampled_from(LAYOUTS), st.integers(1, 500))
+@given(raw_blocks(), hs.sampled_from(LAYOUTS), hs.integers(1, 500))
 def test_tokenize_matches_plain_version(raw, layout, first_line):
     norm = normalize_lines(raw)
     new_layout, new = tokenize(norm, raw, first_line, layout)
@@ -480,8 +480,8 @@ def test_detect_layout_matches_plain_version(raw):
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(TOKENS + ["|", "｜", "\t"]), max_size=10), st.sampled_from(["\t", "|"]),
-       st.booleans())
+@given(hs.lists(hs.sampled_from(TOKENS + ["|", "｜", "\t"]), max_size=10), hs.sampled_from(["\t", "|"]),
+       hs.booleans())
 def test_row_cells_match_plain_version(toks, sep, markdown):
     raw = sep.join(toks)
     norm = normalize_lines([raw])[0]
@@ -522,7 +522,7 @@ LABEL_PARTS = TOKENS + ["其他", "情形", "(六)其他处理", "不予处理",
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(LABEL_PARTS), min_size=1, max_size=4))
+@given(hs.lists(hs.sampled_from(LABEL_PARTS), min_size=1, max_size=4))
 def test_label_classification_matches_plain_chain(parts):
     key = "".join("".join(parts).split())
     assert _disclosure_label(key) == _old_disclosure_label(key)
@@ -532,7 +532,7 @@ def test_label_classification_matches_plain_chain(parts):
 # ---------------------------------------------------------------------------------------------------------
 # Assigning a row's cells to columns.
 @SETTINGS
-@given(st.lists(st.sampled_from(["num", "num", "num", "ph", "empty"]), max_size=9), st.booleans())
+@given(hs.lists(hs.sampled_from(["num", "num", "num", "ph", "empty"]), max_size=9), hs.booleans())
 def test_assign_matches_plain_version(kinds, appeals):
     cols = L.RESULTS if appeals else tables.APPLICANTS
     table, dim = ("appeals", "proceeding") if appeals else ("requests", "row")
@@ -545,16 +545,15 @@ def test_assign_matches_plain_version(kinds, appeals):
 
 # ---------------------------------------------------------------------------------------------------------
 # The form checks: pre-speed-up versions.
-Cell_ = _CheckCell
 _ROW_CODES = tuple(codes("requests", "row"))
 STATUSES = ("blank", "ambiguous", "missing")  # besides printed
 VALUES = (0, 0, 1, 2, 3, 7, 12, 2.5, 0.5, 1e9, -1)
 
 
-@st.composite
+@hs.composite
 def matrices(draw):
     """requests and appeals rows with random values and statuses, rows missing, repeated or out of order."""
-    rng = random.Random(draw(st.integers(0, 2**32)))
+    rng = random.Random(draw(hs.integers(0, 2**32)))
     rows = [r for r in _ROW_CODES if rng.random() < 0.9]
     if rng.random() < 0.2:
         rng.shuffle(rows)
