@@ -241,3 +241,18 @@ def test_corpus_step_key_changes_with_any_cell():
     assert corpus._frames_key("similar_problems", {"problems": edited}) != key
     assert corpus._frames_key("similar_problems", {"problems": df[["text", "report_id", "line_start"]]}) != key
     assert corpus._frames_key("other_step", {"problems": df}) != key
+
+
+def test_a_dying_similarity_worker_is_a_load_error_not_a_lost_build(corpus, tmp_path, monkeypatch):
+    """With --jobs 2 recycled text runs in a forked child; if it dies, the build says so and keeps the rest."""
+    import os
+
+    from helpers import similarity
+
+    monkeypatch.setattr(similarity, "similar_problems", lambda *a, **k: os._exit(3))
+    summary = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
+    assert summary.n_parsed == N
+    t = helpers.read_processed(tmp_path / "out")
+    err = t.load_errors.set_index("error").loc["WorkerDied"]
+    assert err["stage"] == "similarity" and "exited with code 3" in err["detail"]
+    assert t.similar_problems.empty and len(t.requests) and (t.checks["check"] == "carryover_continuity").any()

@@ -447,7 +447,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         summary.mark("parse and encode", t)
         metas = [segments.read_meta(d) for d in dests]
         _finish(stage, out_dir, dests, metas, summary, csv=csv, corpus_stage=corpus, cache=cache,
-                move=cache is None)
+                move=cache is None, parallel=jobs > 1)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     t = time.perf_counter()
@@ -461,7 +461,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
 
 
 def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary: BuildSummary, *, csv: bool,
-            corpus_stage: bool, cache: BuildCache | None, move: bool) -> None:
+            corpus_stage: bool, cache: BuildCache | None, move: bool, parallel: bool = False) -> None:
     """Segments → staged tables → corpus stage → data dictionary → every file moved into ``out_dir``."""
     t = time.perf_counter()
     years: dict[str, str] = {}
@@ -473,7 +473,7 @@ def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary:
             setattr(summary, c, getattr(summary, c) + meta.counts.get(c, 0))
     segments.assemble(dests, stage, csv=csv, move=move)
     t = summary.mark("assemble", t)
-    corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache)
+    corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel)
     t = summary.mark("corpus stage", t)
     from .dictionary import write_dictionary
 

@@ -48,27 +48,56 @@ def _frames_key(name: str, frames: dict) -> str:
     return h.hexdigest()[:32]
 
 
-def _cached_step(cache: "BuildCache | None", name: str, frames: dict, errors: list[dict], module: str, func: str,
-                 *args, records: bool = True):
-    """Run one corpus-level function, or reuse its rows from the last build when its inputs are unchanged
-    (the cache folder is per code fingerprint, so a code change recomputes). Only the latest is kept."""
-    key = _frames_key(name, frames) if cache is not None else ""
-    path = cache.dir / "corpus" / f"{name}-{key}.pkl" if cache is not None else None
-    if path is not None and path.exists():
-        cached = load(path)
-        if cached is not None:
-            return cached
-    n_errors = len(errors)
-    rows = _call_optional(module, func, errors, *args, records=records)
-    if path is not None and len(errors) == n_errors:  # never cache a crash
-        try:
-            if path.parent.is_dir():
-                for old in path.parent.glob(f"{name}-*.pkl"):
-                    old.unlink(missing_ok=True)
-            dump(path, rows)
-        except OSError:
-            pass
-    return rows
+def _step_cache(cache: "BuildCache | None", name: str, frames: dict) -> tuple[Path | None, object]:
+    """Where a corpus step's result for these inputs is kept, and the result when a build already made it
+    (the cache folder is per code fingerprint, so a code change recomputes)."""
+    if cache is None:
+        return None, None
+    path = cache.dir / "corpus" / f"{name}-{_frames_key(name, frames)}.pkl"
+    return path, load(path) if path.exists() else None
+
+
+def _keep(path: Path | None, name: str, rows) -> None:
+    """Cache a step's result as the only one of its name (the inputs of the next build are mostly these)."""
+    if path is None:
+        return
+    try:
+        if path.parent.is_dir():
+            for old in path.parent.glob(f"{name}-*.pkl"):
+                old.unlink(missing_ok=True)
+        dump(path, rows)
+    except OSError:
+        pass
+
+
+class _Forked:
+    """A corpus step run in a forked child while the main process does the other step: the child inherits
+    its inputs without a copy and hands its result back through a file."""
+
+    def __init__(self, out: Path, module: str, func: str, *args):
+        import multiprocessing as mp
+
+        self.out = out
+        self.proc = mp.get_context("fork").Process(target=_child, args=(out, module, func, *args), daemon=True)
+        self.proc.start()
+
+    def result(self, errors: list[dict], what: str):
+        self.proc.join()
+        got = load(self.out)
+        self.out.unlink(missing_ok=True)
+        if got is None:
+            errors.append({"file": "", "stage": what.split(".")[0], "error": "WorkerDied",
+                           "detail": f"corpus stage {what}: the worker exited with code {self.proc.exitcode}"})
+            return None
+        rows, errs = got
+        errors += errs
+        return rows
+
+
+def _child(out: Path, module: str, func: str, *args) -> None:
+    errs: list[dict] = []
+    rows = _call_optional(module, func, errs, *args, records=False)
+    dump(out, (rows, errs))
 
 
 _AGENCY_COLUMNS = ("province", "prefecture", "county", "agency")  # audit's key for "the same agency"
@@ -131,14 +160,28 @@ def _row_hashes(df) -> "object":
 
 
 def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool = True,
-        cache: "BuildCache | None" = None) -> None:
+        cache: "BuildCache | None" = None, parallel: bool = False) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text.
 
     Each step reads only the columns and rows it needs from the staged Parquet, and is skipped (its last
-    result reused) when those inputs have not changed since the last build. Its check rows follow every
+    result reused) when those inputs have not changed since the last build. With ``parallel``, recycled
+    text is computed in a forked child while the carry-over checks run here. The check rows follow every
     per-report check (``part-corpus``), so adding them never rewrites the per-report rows."""
     errors: list[dict] = []
+    similar = forked = None
     if enabled:
+        sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
+        sim_path, similar = _step_cache(cache, "similar_problems", sim_in)
+        if similar is None and parallel:
+            forked = _Forked(stage / ".similar_problems.pkl", "similarity", "similar_problems", sim_in["problems"],
+                             sim_in["reports"])
+        elif similar is None:
+            n_errors = len(errors)
+            similar = _call_optional("similarity", "similar_problems", errors, sim_in["problems"], sim_in["reports"],
+                                     records=False)
+            if len(errors) == n_errors:
+                _keep(sim_path, "similar_problems", similar)
+        del sim_in
         audit_in = {t: _inputs(stage, "audit", t, store.columns(t)) for t in ("reports", "requests", "disclosure")}
         extra = _checks_by_agency(cache, audit_in, errors)
         del audit_in
@@ -147,12 +190,11 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
             segments.append(stage, "checks", store.to_arrow("checks", extra),
                             [years.get(str(r["report_id"]), "unknown") for r in extra], csv=csv)
         del extra
-        sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
-        similar = _cached_step(cache, "similar_problems", sim_in, errors, "similarity", "similar_problems",
-                               sim_in["problems"], sim_in["reports"], records=False)
-        del sim_in
-    else:
-        similar = None
+        if forked is not None:
+            n_errors = len(errors)
+            similar = forked.result(errors, "similarity.similar_problems")
+            if len(errors) == n_errors:
+                _keep(sim_path, "similar_problems", similar)
     tbl = store.arrow_schema("similar_problems").empty_table()
     if similar is not None and len(similar):
         cols = store.columns("similar_problems")
