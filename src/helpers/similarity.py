@@ -68,25 +68,42 @@ class SimilarityStats:
 # ---------------------------------------------------------------------------------------------- texts
 def _section_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     """report_id → (normalised text without whitespace, the text it is cut from: raw when normalising kept
-    the length, else normalised). One sort and one pass, no per-report pandas work."""
+    the length, else normalised)."""
+    rids, doc, squeezed, source = _distinct_docs(problems, parts)
+    return {rid: (squeezed[d], source[d]) for rid, d in zip(rids, doc.tolist())}
+
+
+def _distinct_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> tuple[list[str], np.ndarray, list[str],
+                                                                            list[str]]:
+    """(the report_ids with a section text, in report_id order; each one's document number; per document,
+    the normalised text without whitespace and the text it is cut from, as in :func:`_section_docs`).
+    One sort and one pass, no per-report pandas work. Agencies paste the same section verbatim (a national
+    corpus has a few thousand distinct sections for 100,000 reports), so each distinct section is
+    normalised and held once: 100,000 copies of the strings would be the stage's largest allocation."""
     order = {p: k for k, p in enumerate(parts)}
     df = problems.loc[problems["part"].isin(parts), ["report_id", "part", "text", "line_start"]]
     df = df.assign(_order=df["part"].map(order)).sort_values(["report_id", "_order", "line_start"], kind="stable")
-    out: dict[str, tuple[str, str]] = {}
     rids = df["report_id"].astype(str).to_numpy()
     texts = df["text"].to_numpy()
-    if not len(rids):
-        return out
-    starts = np.flatnonzero(np.r_[True, rids[1:] != rids[:-1]])
-    ends = np.r_[starts[1:], len(rids)]
-    for s, e in zip(starts.tolist(), ends.tolist()):
-        raw = "\n".join(t for t in texts[s:e] if isinstance(t, str) and t)
-        norm = "\n".join(normalize_lines(raw.split("\n")))
-        source = raw if len(norm) == len(raw) else norm  # traditional phrase mapping can change the length
-        squeezed = "".join(norm.split())
-        if squeezed:
-            out[str(rids[s])] = (squeezed, source)
-    return out
+    del df
+    chosen: dict[str, int] = {}  # report_id → document (a dict, as the public mapping: the last one wins)
+    seen: dict[str, int] = {}  # raw section → document
+    squeezed_of: list[str] = []
+    source_of: list[str] = []
+    if len(rids):
+        starts = np.flatnonzero(np.r_[True, rids[1:] != rids[:-1]])
+        ends = np.r_[starts[1:], len(rids)]
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            raw = "\n".join(t for t in texts[s:e] if isinstance(t, str) and t)
+            d = seen.get(raw)
+            if d is None:
+                d = seen[raw] = len(squeezed_of)
+                norm = "\n".join(normalize_lines(raw.split("\n")))
+                source_of.append(raw if len(norm) == len(raw) else norm)  # traditional phrases can change length
+                squeezed_of.append("".join(norm.split()))
+            if squeezed_of[d]:
+                chosen[str(rids[s])] = d
+    return list(chosen), np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen)), squeezed_of, source_of
 
 
 def section_texts(problems: "pd.DataFrame", parts: tuple[str, ...] = ("problems", "improvements")) -> dict[str, str]:
@@ -377,25 +394,42 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
     pair is compared whatever the size, so only for small corpora). Exact over all pairs below
     ``exact_below`` reports, MinHash candidates above (see the module docstring).
     """
+    rids = sorted(texts)
+    distinct: dict[str, int] = {}
+    doc = np.fromiter((distinct.setdefault(texts[r], len(distinct)) for r in rids), dtype=np.int64, count=len(rids))
+    A, B, sims = _ranked_pairs(rids, doc, list(distinct), n=n, min_similarity=min_similarity, per_report=per_report,
+                               exact_below=exact_below, groups=groups, window=window, max_df=max_df, stats=stats)
+    return [(rids[a], rids[b], s) for a, b, s in zip(A.tolist(), B.tolist(), sims.tolist())]
+
+
+def _ranked_pairs(rids: list[str], doc: np.ndarray, docs: list[str], n: int, min_similarity: float,
+                  per_report: int | None, exact_below: int, groups: dict[str, tuple[str, int]] | None,
+                  window: int, max_df: float, stats: SimilarityStats | None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`cosine_pairs` on arrays: ``rids`` distinct and sorted, report ``rids[i]``'s text is
+    ``docs[doc[i]]``. Returns (a, b, cosine) as arrays, a < b indices into ``rids``, in the same order.
+    No per-pair Python objects: 500,000 kept pairs as tuples would cost more than all the vectors."""
     stats = stats if stats is not None else SimilarityStats()
     groups = groups or {}
-    ids = sorted(texts, key=lambda r: (*_group_key(groups.get(r)), r))
-    D = len(ids)
+    D = len(rids)
     stats.n_reports = D
+    none = np.empty(0, dtype=np.int64)
     if D < 2:
-        return []
+        return none, none, np.empty(0)
+    gkey = [_group_key(groups.get(r)) for r in rids]
+    ids = np.array(sorted(range(D), key=lambda i: (*gkey[i], rids[i])), dtype=np.int64)  # rank → report
+    del gkey
     rank = np.arange(D, dtype=np.int64)
-    distinct: dict[str, int] = {}
-    text_of = np.fromiter((distinct.setdefault(_NOT_WORD.sub("", texts[r]), len(distinct)) for r in ids),
-                          dtype=np.int64, count=D)
+    text_of, distinct = _texts_by_first_use(doc[ids], docs)
     T = stats.n_texts = len(distinct)
-    vec = _vectors(list(distinct), n)
+    vec = _vectors(distinct, n)
     del distinct  # from here on only the vectors: the texts are not held twice
     has_grams = (vec.ptr[1:] - vec.ptr[:-1])[text_of] > 0
 
-    agency = [groups.get(r, ("", None))[0] for r in ids]
-    _, akey = np.unique(np.asarray(agency, dtype=object), return_inverse=True)
-    akey = np.where(np.asarray(agency, dtype=object) == "", -1, akey.astype(np.int64))
+    agency = np.asarray([groups.get(rids[i], ("", None))[0] for i in ids.tolist()], dtype=object)
+    _, akey = np.unique(agency, return_inverse=True)
+    akey = np.where(agency == "", -1, akey.astype(np.int64))
+    del agency
     if D < exact_below or per_report is None:
         ii, jj = np.triu_indices(D, 1)
         codes = ii.astype(np.int64) * D + jj
@@ -405,9 +439,10 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
         codes = _distinct(np.r_[codes, _window_pairs(akey, rank, window, akey >= 0),
                                 _window_pairs(text_of, rank, window, has_grams)])
     A, B = codes // D, codes % D
+    del codes
     ok = has_grams[A] & has_grams[B]
     A, B = A[ok], B[ok]
-    year = np.fromiter((_group_key(groups.get(r))[2] for r in ids), dtype=np.int64, count=D)
+    year = np.fromiter((_group_key(groups.get(rids[i]))[2] for i in ids.tolist()), dtype=np.int64, count=D)
     same = (akey[A] == akey[B]) & (akey[A] >= 0) & (year[A] != year[B])  # the agency's other years
     stats.n_candidates = len(A)
     if per_report is not None and D >= exact_below and len(A):
@@ -421,17 +456,32 @@ def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3,
     sims[differ] = _cosines(vec, ta[differ], tb[differ])
     stats.n_compared = int(differ.sum())
     hit = sims >= min_similarity
-    scored = []
-    for x, y, s, sa in zip(A[hit].tolist(), B[hit].tolist(), sims[hit].tolist(), same[hit].tolist()):
-        a, b = (ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x])
-        scored.append((a, b, s, sa))
-    scored.sort(key=lambda t: (-t[2], t[0], t[1]))
-    if per_report is None:
-        keep_rows = [(a, b, s) for a, b, s, _ in scored]
-    else:
-        keep_rows = _top_partners(scored, per_report)
-    stats.n_pairs = len(keep_rows)
-    return keep_rows
+    a, b, sims, same = ids[A[hit]], ids[B[hit]], sims[hit], same[hit]
+    a, b = np.minimum(a, b), np.maximum(a, b)  # rids are sorted: the smaller index is the smaller id
+    order = np.lexsort((b, a, -sims))  # most similar first, then by ids (every pair is distinct)
+    a, b, sims, same = a[order], b[order], sims[order], same[order]
+    if per_report is not None:
+        keep = _top_partners(a, b, per_report) | same
+        a, b, sims = a[keep], b[keep], sims[keep]
+    stats.n_pairs = len(a)
+    return a, b, sims
+
+
+def _texts_by_first_use(doc: np.ndarray, docs: list[str]) -> tuple[np.ndarray, list[str]]:
+    """(each report's distinct text without punctuation or digits, numbered by first use in the order
+    given; those texts). Documents are stripped once each, whatever the number of reports that share them."""
+    used = np.unique(doc)
+    number: dict[str, int] = {}
+    stripped = np.full(len(docs), -1, dtype=np.int64)
+    for d in used.tolist():
+        stripped[d] = number.setdefault(_NOT_WORD.sub("", docs[d]), len(number))
+    raw = stripped[doc]
+    first_use = np.unique(raw, return_index=True)[1]
+    firsts = raw[np.sort(first_use)]  # the distinct texts in order of first use
+    renumber = np.empty(len(number), dtype=np.int64)
+    renumber[firsts] = np.arange(len(firsts))
+    texts = list(number)
+    return renumber[raw], [texts[t] for t in firsts.tolist()]
 
 
 def _group_key(g: tuple[str, int] | None) -> tuple[int, str, int]:
@@ -442,20 +492,16 @@ def _group_key(g: tuple[str, int] | None) -> tuple[int, str, int]:
     return (0, g[0], int(year))
 
 
-def _top_partners(scored: list[tuple[str, str, float, bool]], per_report: int) -> list[tuple[str, str, float]]:
-    """The union of every report's own top ``per_report`` list (``scored`` is in rank order), plus every
-    same-agency pair of different years."""
-    own: dict[str, int] = {}
-    keep = []
-    for a, b, sim, same in scored:
-        wanted = same
-        for x in (a, b):
-            k = own.get(x, 0)
-            if k < per_report:
-                own[x] = k + 1
-                wanted = True
-        if wanted:
-            keep.append((a, b, sim))
+def _top_partners(a: np.ndarray, b: np.ndarray, per_report: int) -> np.ndarray:
+    """Mask of the pairs (in rank order) in their report's own top ``per_report`` list, for a or for b:
+    among the first ``per_report`` pairs that report appears in."""
+    me = np.stack((a, b), axis=1).ravel()  # pair k is entries 2k and 2k + 1: rank order kept
+    order = np.argsort(me, kind="stable")
+    me = me[order]
+    starts = np.flatnonzero(np.r_[True, me[1:] != me[:-1]]) if len(me) else np.empty(0, dtype=np.int64)
+    place = np.arange(len(me)) - np.repeat(starts, np.diff(np.r_[starts, len(me)]))
+    keep = np.zeros(len(a), dtype=bool)
+    keep[order[place < per_report] // 2] = True
     return keep
 
 
@@ -585,27 +631,50 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     """The ``similar_problems`` table: report_id_a, report_id_b, similarity (cosine, 0–1, 4 decimals),
     shared_passage (the longest passage both share, as printed in report a, cut to ``max_passage`` characters
     with …). Most similar first; each report's ``per_report`` best partners, and with ``reports`` (report_id,
-    agency, year) every same-agency pair of different years above the threshold (see :func:`cosine_pairs`)."""
+    agency, year) every same-agency pair of different years above the threshold (see :func:`cosine_pairs`).
+
+    Built as columns, not rows: each passage is cut once per pair of distinct documents and the output
+    column is gathered from those (pyarrow take), so the peak is about the output table itself."""
     import pandas as pd
 
-    docs = _section_docs(problems, parts) if len(problems) else {}
-    texts = {rid: d[0] for rid, d in docs.items()}
+    rids, doc, squeezed, source = _distinct_docs(problems, parts) if len(problems) else ([], np.empty(0, int), [], [])
+    by_id = np.argsort(np.asarray(rids, dtype=object), kind="stable") if rids else np.empty(0, dtype=np.int64)
+    rids, doc = [rids[i] for i in by_id.tolist()], doc[by_id]  # the code point order of the ids
     has_meta = reports is not None and {"report_id", "agency", "year"} <= set(reports.columns)
-    groups = _groups(reports, texts) if has_meta else None
-    rows = cosine_pairs(texts, n=n, min_similarity=min_similarity, per_report=per_report,
-                        exact_below=exact_below, groups=groups, stats=stats)
-    keys = [(texts[a], texts[b], docs[a][1]) for a, b, _ in rows]
-    distinct = list(dict.fromkeys(keys))  # near-copies repeat: each distinct pair is cut once
-    spans = _longest_many([(ta, tb) for ta, tb, _ in distinct])
-    found = {k: _passage(k[0], k[2], start, size, max_passage) for k, (start, size) in zip(distinct, spans)}
-    del distinct, spans
-    table = [(x, y, round(sim, 4), found[k]) for (x, y, sim), k in zip(rows, keys)]
-    del docs, texts, groups, rows, keys, found  # large corpora: only the output from here on
-    # most similar first as printed (4 decimals), then by ids: a stable sort of rows already in that order
-    # but for the rounding; str order is code point order, as pandas sorts the str columns
-    table.sort(key=lambda r: (-r[2], r[0], r[1]))
-    return pd.DataFrame({c: pd.Series([r[i] for r in table], dtype="float64" if c == "similarity" else "str")
-                         for i, c in enumerate(COLUMNS)})
+    groups = _groups(reports, set(rids)) if has_meta else None
+    A, B, sims = _ranked_pairs(rids, doc, squeezed, n=n, min_similarity=min_similarity, per_report=per_report,
+                               exact_below=exact_below, groups=groups, window=10, max_df=0.05, stats=stats)
+    del groups
+    passages, which = _passages(doc[A], doc[B], squeezed, source, max_passage)
+    del squeezed, source
+    # most similar first as printed (4 decimals), then by ids; pairs are distinct, so the order is total
+    values, at = np.unique(sims, return_inverse=True)
+    printed = np.array([round(v, 4) for v in values.tolist()], dtype=np.float64)[at.reshape(-1)]
+    order = np.lexsort((B, A, -printed))
+    return pd.DataFrame({"report_id_a": _str_column(rids, A[order]), "report_id_b": _str_column(rids, B[order]),
+                         "similarity": pd.Series(printed[order], dtype="float64"),
+                         "shared_passage": _str_column(passages, which[order])})
+
+
+def _passages(da: np.ndarray, db: np.ndarray, squeezed: list[str], source: list[str],
+              max_passage: int) -> tuple[list[str], np.ndarray]:
+    """(the shared passage of each distinct pair of documents, which of them each pair (da, db) has):
+    near-copies repeat, so a passage is found once per pair of distinct documents, not per report pair."""
+    N = max(len(squeezed), 1)
+    pairs, which = np.unique(da * N + db, return_inverse=True)
+    firsts, seconds = (pairs // N).tolist(), (pairs % N).tolist()
+    spans = _longest_many([(squeezed[x], squeezed[y]) for x, y in zip(firsts, seconds)])
+    passages = [_passage(squeezed[x], source[x], start, size, max_passage) for x, (start, size) in zip(firsts, spans)]
+    return passages, which.reshape(-1)
+
+
+def _str_column(values: list[str], take: np.ndarray) -> "pd.Series":
+    """``values[take]`` as a pandas ``str`` column, gathered in pyarrow: no Python object per row."""
+    import pandas as pd
+    import pyarrow as pa
+
+    gathered = pa.array(values, type=pa.large_string()).take(pa.array(take.astype(np.int64)))
+    return pd.Series(pd.array(gathered, dtype="str"))
 
 
 def _groups(reports: "pd.DataFrame", wanted: dict[str, str]) -> dict[str, tuple[str, int]]:
