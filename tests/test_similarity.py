@@ -394,3 +394,85 @@ def test_cap_per_item_keeps_each_items_best_pairs(scale):
 def test_spans_cut_by_size_and_keep_big_items_whole():
     assert sim._spans(np.array([5, 20, 1, 1, 3]), 10) == [(0, 1), (1, 2), (2, 5)]
     assert sim._spans(np.array([], dtype=np.int64), 10) == []
+
+
+# ---------------------------------------------------------------------------------------------- columns = rows
+# similar_problems is assembled from arrays (distinct documents, pair indices, a pyarrow gather); these
+# check it against the per-report / per-row assembly it replaced.
+def _ref_top_partners(scored: list[tuple[int, int, bool]], per_report: int) -> list[bool]:
+    """The row loop: a pair is kept while one of its two reports has had fewer than ``per_report`` pairs."""
+    own: dict[int, int] = {}
+    keep = []
+    for a, b, same in scored:
+        wanted = same
+        for x in (a, b):
+            k = own.get(x, 0)
+            if k < per_report:
+                own[x] = k + 1
+                wanted = True
+        keep.append(wanted)
+    return keep
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=80), st.integers(1, 4))
+def test_top_partners_mask_equals_the_row_loop(pairs, per_report):
+    pairs = list(dict.fromkeys((min(a, b), max(a, b)) for a, b in pairs if a != b))
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    want = _ref_top_partners([(x, y, False) for x, y in pairs], per_report)
+    assert sim._top_partners(a, b, per_report).tolist() == want
+
+
+def _ref_section_docs(problems: pd.DataFrame, parts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Per report, no sharing of identical sections."""
+    from helpers.normalize import normalize_lines
+
+    out = {}
+    df = problems[problems["part"].isin(parts)].copy()
+    df["_order"] = df["part"].map({p: k for k, p in enumerate(parts)})
+    for rid, g in df.sort_values(["report_id", "_order", "line_start"], kind="stable").groupby("report_id", sort=True):
+        raw = "\n".join(t for t in g["text"] if isinstance(t, str) and t)
+        norm = "\n".join(normalize_lines(raw.split("\n")))
+        squeezed = "".join(norm.split())
+        if squeezed:
+            out[str(rid)] = (squeezed, raw if len(norm) == len(raw) else norm)
+    return out
+
+
+def _copied_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reports that paste one of a few sections verbatim (some in traditional characters, some empty)."""
+    rng = random.Random(17)
+    sections = [synthetic_section(rng, 5) for _ in range(4)] + ["一是政務公開工作有待加強。", "  ", ""]
+    data, meta = [], []
+    for k in range(240):
+        rid = f"r{k:03d}"
+        data += rows(rid, rng.choice(sections), rng.choice(["下一步，我局将认真整改。", ""]))
+        meta.append({"report_id": rid, "agency": f"局{k % 37}", "year": 2020 + k % 4})
+    return pd.DataFrame(data).sample(frac=1, random_state=2), pd.DataFrame(meta)
+
+
+def test_distinct_documents_equal_per_report_sections():
+    problems, _ = _copied_corpus()
+    parts = ("problems", "improvements")
+    assert sim._section_docs(problems, parts) == _ref_section_docs(problems, parts)
+    rids, doc, squeezed, _ = sim._distinct_docs(problems, parts)
+    assert len(squeezed) < 20 < len(rids)  # the copies share their document
+
+
+def test_table_from_columns_equals_the_table_from_rows():
+    problems, reports = _copied_corpus()
+    docs = _ref_section_docs(problems, ("problems", "improvements"))
+    texts = {rid: d[0] for rid, d in docs.items()}
+    pairs = cosine_pairs(texts, groups=sim._groups(reports, texts), exact_below=100)
+    table = []
+    for a, b, s in pairs:
+        start, size = sim._longest(texts[a], texts[b])
+        table.append((a, b, round(s, 4), sim._passage(texts[a], docs[a][1], start, size, 300)))
+    table.sort(key=lambda r: (-r[2], r[0], r[1]))
+    want = pd.DataFrame({c: pd.Series([r[i] for r in table], dtype="float64" if c == "similarity" else "str")
+                         for i, c in enumerate(COLUMNS)})
+    got = similar_problems(problems, reports, exact_below=100)
+    assert len(want) > 100
+    pd.testing.assert_frame_equal(got, want)
+    assert got.equals(want) and list(got.dtypes) == list(want.dtypes)
