@@ -454,6 +454,13 @@ def _copied_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_distinct_documents_equal_per_report_sections():
     problems, _ = _copied_corpus()
+    odd = pd.DataFrame([  # missing and empty lines; other lines that join to an existing section
+        {"report_id": "x1", "part": "problems", "text": None, "line_start": 1, "line_end": 1},
+        {"report_id": "x1", "part": "improvements", "text": "下一步，我局将认真整改。", "line_start": 2, "line_end": 2},
+        {"report_id": "x2", "part": "problems", "text": "", "line_start": 1, "line_end": 1},
+        {"report_id": "x2", "part": "problems", "text": "下一步，我局将认真整改。", "line_start": 3, "line_end": 3},
+        {"report_id": "x3", "part": "other", "text": "不算", "line_start": 1, "line_end": 1}])
+    problems = pd.concat([problems, odd], ignore_index=True)
     parts = ("problems", "improvements")
     assert sim._section_docs(problems, parts) == _ref_section_docs(problems, parts)
     rids, doc, squeezed, _ = sim._distinct_docs(problems, parts)

@@ -78,29 +78,42 @@ def _distinct_docs(problems: "pd.DataFrame", parts: tuple[str, ...]) -> tuple[li
     """(the report_ids with a section text, in report_id order; each one's document number; per document,
     the normalised text without whitespace and the text it is cut from, as in :func:`_section_docs`).
     One sort and one pass, no per-report pandas work. Agencies paste the same section verbatim (a national
-    corpus has a few thousand distinct sections for 100,000 reports), so each distinct section is
+    corpus has a few thousand distinct sections for 100,000 reports), so the lines are numbered by text
+    (a hash table over the column, no Python string per row) and each distinct section is joined,
     normalised and held once: 100,000 copies of the strings would be the stage's largest allocation."""
+    import pandas as pd
+
+    line_of, lines = pd.factorize(problems["text"])  # missing text: -1
+    lines = [t if isinstance(t, str) else "" for t in lines]
     order = {p: k for k, p in enumerate(parts)}
-    df = problems.loc[problems["part"].isin(parts), ["report_id", "part", "text", "line_start"]]
-    df = df.assign(_order=df["part"].map(order)).sort_values(["report_id", "_order", "line_start"], kind="stable")
+    mask = problems["part"].isin(parts).to_numpy()
+    df = problems.loc[mask, ["report_id", "part", "line_start"]]
+    df = df.assign(_line=line_of[mask], _order=df["part"].map(order))
+    df = df.sort_values(["report_id", "_order", "line_start"], kind="stable")
     rids = df["report_id"].astype(str).to_numpy()
-    texts = df["text"].to_numpy()
+    line_of = df["_line"].to_numpy()
     del df
     chosen: dict[str, int] = {}  # report_id → document (a dict, as the public mapping: the last one wins)
-    seen: dict[str, int] = {}  # raw section → document
+    by_lines: dict[tuple[int, ...], int] = {}  # the section's lines → document
+    seen: dict[str, int] = {}  # raw section → document (other lines can join to the same text)
     squeezed_of: list[str] = []
     source_of: list[str] = []
     if len(rids):
         starts = np.flatnonzero(np.r_[True, rids[1:] != rids[:-1]])
-        ends = np.r_[starts[1:], len(rids)]
-        for s, e in zip(starts.tolist(), ends.tolist()):
-            raw = "\n".join(t for t in texts[s:e] if isinstance(t, str) and t)
-            d = seen.get(raw)
+        bounds = np.r_[starts, len(rids)].tolist()
+        codes = line_of.tolist()
+        for s, e in zip(bounds[:-1], bounds[1:]):
+            key = tuple(codes[s:e])
+            d = by_lines.get(key)
             if d is None:
-                d = seen[raw] = len(squeezed_of)
-                norm = "\n".join(normalize_lines(raw.split("\n")))
-                source_of.append(raw if len(norm) == len(raw) else norm)  # traditional phrases can change length
-                squeezed_of.append("".join(norm.split()))
+                raw = "\n".join(lines[k] for k in key if k >= 0 and lines[k])
+                d = seen.get(raw)
+                if d is None:
+                    d = seen[raw] = len(squeezed_of)
+                    norm = "\n".join(normalize_lines(raw.split("\n")))
+                    source_of.append(raw if len(norm) == len(raw) else norm)  # traditional phrases: other length
+                    squeezed_of.append("".join(norm.split()))
+                by_lines[key] = d
             if squeezed_of[d]:
                 chosen[str(rids[s])] = d
     return list(chosen), np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen)), squeezed_of, source_of
