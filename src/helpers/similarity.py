@@ -26,7 +26,11 @@ templates) in bounded time and memory, all in numpy:
   first on ties), and only those are scored exactly: at most ``2 × per_report × reports`` cosines;
 - each report keeps its ``per_report`` most similar partners, plus every pair of the same agency in
   different years above the threshold. A cluster of identical texts shows as a chain of pairs, not as every pair;
-- cosines and shared passages are computed for batches of pairs at once (numpy), not pair by pair.
+- cosines and shared passages are computed for batches of pairs at once (numpy), not pair by pair;
+- the table is built as columns, never as a Python object per row: sections are normalised once per
+  distinct text (agencies paste the same section), a passage is cut once per pair of distinct documents
+  and the columns are gathered by index (pyarrow). At 100,000 reports (526,153 rows) the peak is then
+  about the output itself: its shared_passage column alone is ~450 MB of UTF-8.
 
 Every step sorts with explicit tie-breaks and the hash functions come from a fixed seed, so the same corpus
 gives the same rows in the same order on every run. :class:`SimilarityStats` counts the work done.
@@ -51,6 +55,7 @@ _HASHES, _ROWS = 60, 3  # MinHash: 20 bands of 3 rows (Jaccard 0.5 → candidate
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _BATCH = 1024  # pairs per vectorised cosine batch (bounds the temporary arrays; cache-sized)
+_WINDOW, _MAX_DF = 10, 0.05  # defaults of cosine_pairs' window and max_df (similar_problems uses them)
 
 
 @dataclass
@@ -397,8 +402,8 @@ def _first_per_item(me_sorted: np.ndarray, order: np.ndarray, cap: int, n: int) 
 
 
 def cosine_pairs(texts: dict[str, str], n: int = 4, min_similarity: float = 0.3, per_report: int | None = 5,
-                 exact_below: int = 150, *, groups: dict[str, tuple[str, int]] | None = None, window: int = 10,
-                 max_df: float = 0.05, stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
+                 exact_below: int = 150, *, groups: dict[str, tuple[str, int]] | None = None, window: int = _WINDOW,
+                 max_df: float = _MAX_DF, stats: SimilarityStats | None = None) -> list[tuple[str, str, float]]:
     """(a, b, cosine) for pairs at or above ``min_similarity``, a < b, most similar first.
 
     ``groups`` maps report_id → (agency, year): same-agency pairs are always compared, those of different
@@ -656,7 +661,7 @@ def similar_problems(problems: "pd.DataFrame", reports: "pd.DataFrame | None" = 
     has_meta = reports is not None and {"report_id", "agency", "year"} <= set(reports.columns)
     groups = _groups(reports, set(rids)) if has_meta else None
     A, B, sims = _ranked_pairs(rids, doc, squeezed, n=n, min_similarity=min_similarity, per_report=per_report,
-                               exact_below=exact_below, groups=groups, window=10, max_df=0.05, stats=stats)
+                               exact_below=exact_below, groups=groups, window=_WINDOW, max_df=_MAX_DF, stats=stats)
     del groups
     passages, which = _passages(doc[A], doc[B], squeezed, source, max_passage)
     del squeezed, source
