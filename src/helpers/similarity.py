@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Container
 
 import numpy as np
 
@@ -695,7 +695,7 @@ def _str_column(values: list[str], take: np.ndarray) -> "pd.Series":
     return pd.Series(pd.array(gathered, dtype="str"))
 
 
-def _groups(reports: "pd.DataFrame", wanted: dict[str, str]) -> dict[str, tuple[str, int]]:
+def _groups(reports: "pd.DataFrame", wanted: "Container[str]") -> dict[str, tuple[str, int]]:
     """report_id → (agency, year) for the reports that have a section text."""
     import pandas as pd
 
