@@ -8,6 +8,7 @@ redoes only what that report can change.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -48,56 +49,74 @@ def _frames_key(name: str, frames: dict) -> str:
     return h.hexdigest()[:32]
 
 
-def _step_cache(cache: "BuildCache | None", name: str, frames: dict) -> tuple[Path | None, object]:
-    """Where a corpus step's result for these inputs is kept, and the result when a build already made it
-    (the cache folder is per code fingerprint, so a code change recomputes)."""
-    if cache is None:
-        return None, None
-    path = cache.dir / "corpus" / f"{name}-{_frames_key(name, frames)}.pkl"
-    return path, load(path) if path.exists() else None
+class _Forked:
+    """A corpus step run in a forked child while the main process does the other step: the child inherits
+    its inputs without a copy, writes its own output files, and hands back only a small result."""
+
+    def __init__(self, out: Path, fn, *args):
+        import multiprocessing as mp
+
+        self.out = out
+        self.proc = mp.get_context("fork").Process(target=_child, args=(out, fn, *args), daemon=True)
+        self.proc.start()
+
+    def result(self):
+        """The function's return value, or None when the child died before returning."""
+        self.proc.join()
+        got = load(self.out)
+        self.out.unlink(missing_ok=True)
+        return got
 
 
-def _keep(path: Path | None, name: str, rows) -> None:
-    """Cache a step's result as the only one of its name (the inputs of the next build are mostly these)."""
-    if path is None:
-        return
+def _child(out: Path, fn, *args) -> None:
+    dump(out, fn(*args))
+
+
+def _similarity_step(stage: Path, sim_in: dict, keep: Path | None, csv: bool) -> list[dict]:
+    """Recycled text: compute it, write the similar_problems table, keep it (Arrow) for the next build.
+
+    Writes its own table so that a forked child never sends the rows back (at 100,000 reports they are
+    ~0.5 GB of passages); returns only the load errors."""
+    errors: list[dict] = []
+    similar = _call_optional("similarity", "similar_problems", errors, sim_in["problems"], sim_in["reports"],
+                             records=False)
+    tbl = _similar_table(similar)
+    store.write_small_table(stage, "similar_problems", tbl, csv=csv)
+    if keep is not None and not errors:  # never cache a crash
+        _keep_table(keep, tbl)
+    return errors
+
+
+def _similar_table(similar) -> pa.Table:
+    schema = store.arrow_schema("similar_problems")
+    if similar is None or not len(similar):
+        return schema.empty_table()
+    if hasattr(similar, "columns"):
+        return pa.Table.from_pandas(similar[store.columns("similar_problems")], schema=schema, preserve_index=False)
+    return store.to_arrow("similar_problems", similar)
+
+
+def _keep_table(path: Path, tbl: pa.Table) -> None:
+    """Cache a table as the only one of its step (an Arrow file, read back memory-mapped)."""
     try:
-        if path.parent.is_dir():
-            for old in path.parent.glob(f"{name}-*.pkl"):
-                old.unlink(missing_ok=True)
-        dump(path, rows)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{path.name.split('-')[0]}-*.arrow"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, tbl.schema) as w:
+            w.write_table(tbl)
+        tmp.replace(path)
     except OSError:
         pass
 
 
-class _Forked:
-    """A corpus step run in a forked child while the main process does the other step: the child inherits
-    its inputs without a copy and hands its result back through a file."""
-
-    def __init__(self, out: Path, module: str, func: str, *args):
-        import multiprocessing as mp
-
-        self.out = out
-        self.proc = mp.get_context("fork").Process(target=_child, args=(out, module, func, *args), daemon=True)
-        self.proc.start()
-
-    def result(self, errors: list[dict], what: str):
-        self.proc.join()
-        got = load(self.out)
-        self.out.unlink(missing_ok=True)
-        if got is None:
-            errors.append({"file": "", "stage": what.split(".")[0], "error": "WorkerDied",
-                           "detail": f"corpus stage {what}: the worker exited with code {self.proc.exitcode}"})
-            return None
-        rows, errs = got
-        errors += errs
-        return rows
-
-
-def _child(out: Path, module: str, func: str, *args) -> None:
-    errs: list[dict] = []
-    rows = _call_optional(module, func, errs, *args, records=False)
-    dump(out, (rows, errs))
+def _kept_table(path: Path | None) -> pa.Table | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    except (OSError, pa.ArrowInvalid):
+        return None
 
 
 _AGENCY_COLUMNS = ("province", "prefecture", "county", "agency")  # audit's key for "the same agency"
@@ -168,39 +187,38 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
     text is computed in a forked child while the carry-over checks run here. The check rows follow every
     per-report check (``part-corpus``), so adding them never rewrites the per-report rows."""
     errors: list[dict] = []
-    similar = forked = None
-    if enabled:
-        sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
-        sim_path, similar = _step_cache(cache, "similar_problems", sim_in)
-        if similar is None and parallel:
-            forked = _Forked(stage / ".similar_problems.pkl", "similarity", "similar_problems", sim_in["problems"],
-                             sim_in["reports"])
-        elif similar is None:
-            n_errors = len(errors)
-            similar = _call_optional("similarity", "similar_problems", errors, sim_in["problems"], sim_in["reports"],
-                                     records=False)
-            if len(errors) == n_errors:
-                _keep(sim_path, "similar_problems", similar)
-        del sim_in
-        audit_in = {t: _inputs(stage, "audit", t, store.columns(t)) for t in ("reports", "requests", "disclosure")}
-        extra = _checks_by_agency(cache, audit_in, errors)
-        del audit_in
-        if extra:
-            extra = sorted(extra, key=lambda r: str(r["report_id"]))  # stable: a report's rows keep their order
-            segments.append(stage, "checks", store.to_arrow("checks", extra),
-                            [years.get(str(r["report_id"]), "unknown") for r in extra], csv=csv)
-        del extra
-        if forked is not None:
-            n_errors = len(errors)
-            similar = forked.result(errors, "similarity.similar_problems")
-            if len(errors) == n_errors:
-                _keep(sim_path, "similar_problems", similar)
-    tbl = store.arrow_schema("similar_problems").empty_table()
-    if similar is not None and len(similar):
-        cols = store.columns("similar_problems")
-        tbl = (pa.Table.from_pandas(similar[cols], schema=store.arrow_schema("similar_problems"), preserve_index=False)
-               if hasattr(similar, "columns") else store.to_arrow("similar_problems", similar))
-    store.write_small_table(stage, "similar_problems", tbl, csv=csv)
+    if not enabled:
+        store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
+        return
+    sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
+    keep = cache.dir / "corpus" / f"similar_problems-{_frames_key('similar_problems', sim_in)}.arrow" \
+        if cache is not None else None
+    forked = None
+    kept = _kept_table(keep)
+    if kept is not None:
+        store.write_small_table(stage, "similar_problems", kept, csv=csv)
+    elif parallel:
+        forked = _Forked(stage / ".similar_problems.pkl", _similarity_step, stage, sim_in, keep, csv)
+    else:
+        errors += _similarity_step(stage, sim_in, keep, csv)
+    del sim_in, kept
+    audit_in = {t: _inputs(stage, "audit", t, store.columns(t)) for t in ("reports", "requests", "disclosure")}
+    extra = _checks_by_agency(cache, audit_in, errors)
+    del audit_in
+    if extra:
+        extra = sorted(extra, key=lambda r: str(r["report_id"]))  # stable: a report's rows keep their order
+        segments.append(stage, "checks", store.to_arrow("checks", extra),
+                        [years.get(str(r["report_id"]), "unknown") for r in extra], csv=csv)
+    del extra
+    if forked is not None:
+        errs = forked.result()
+        if errs is None:  # the child died: no similar_problems rows, and a load error that says so
+            errs = [{"file": "", "stage": "similarity", "error": "WorkerDied",
+                     "detail": f"corpus stage similarity.similar_problems: the worker exited with code "
+                               f"{forked.proc.exitcode}"}]
+            shutil.rmtree(stage / "parquet" / "similar_problems", ignore_errors=True)  # half-written, maybe
+            store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
+        errors += errs
     if errors:  # appended to load_errors: a corpus-stage bug must not lose the per-file tables
         segments.append(stage, "load_errors", store.to_arrow("load_errors", errors), csv=csv)
 
