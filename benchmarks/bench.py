@@ -131,7 +131,8 @@ def _summary(stdout: str) -> str:
 
 def _timings(stdout: str) -> str:
     """The build's own per-phase wall times (``--timings``)."""
-    return next((x for x in stdout.splitlines() if x.startswith("timings:")), "timings: n/a")
+    lines = stdout.splitlines()
+    return "\n    ".join(x for x in lines if x.startswith(("timings:", "memory:"))) or "timings: n/a"
 
 
 def machine() -> str:

@@ -83,7 +83,9 @@ def test_timings_name_every_phase_and_add_up(make_raw, seed_texts, tmp_path, cap
     name = "003_ee300cc618a93e5a.txt"
     raw = make_raw({name: seed_texts[name]})
     assert cli.main(["build", str(raw), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet", "--timings"]) == 0
-    line = capsys.readouterr().out.splitlines()[1]
+    out = capsys.readouterr().out.splitlines()
+    line = out[1]
+    assert out[2].startswith("memory: main process high-water mark after scan ") and "corpus stage" in out[2]
     phases = dict(p.rsplit(" ", 2)[:2] for p in line.removeprefix("timings: ").split("; ")[0].split(", "))
     assert list(phases) == ["scan", "parse and encode", "assemble", "corpus stage", "commit", "cache upkeep"]
     total = float(line.rsplit("total ", 1)[1].split()[0])

@@ -185,6 +185,7 @@ class BuildSummary:
     n_not_report: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, in order
+    high_water: dict[str, float] = field(default_factory=dict)  # main process's peak RSS (MB) by each phase's end
 
     def line(self) -> str:
         return f"{self.n_parsed} reports parsed, {self.n_failed} failed — see load_errors.csv"
@@ -192,10 +193,21 @@ class BuildSummary:
     def timings(self) -> str:
         return ", ".join(f"{k} {v:.2f} s" for k, v in self.phases.items())
 
+    def memory(self) -> str:
+        import resource
+
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return (", ".join(f"{k} {v:.0f} MB" for k, v in self.high_water.items())
+                + f"; largest child process {child:.0f} MB (peak RSS)")
+
     def mark(self, phase: str, since: float) -> float:
-        """Record the wall time since ``since`` under ``phase``; returns now (for the next phase)."""
+        """Record the wall time since ``since`` under ``phase`` and the main process's memory high-water
+        mark so far (where a peak happens, next to where the time goes); returns now."""
+        import resource
+
         now = time.perf_counter()
         self.phases[phase] = self.phases.get(phase, 0.0) + now - since
+        self.high_water[phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return now
 
 

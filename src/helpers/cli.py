@@ -53,6 +53,7 @@ def _build(args) -> int:
     print(summary.line())
     if args.timings:
         print(f"timings: {summary.timings()}; total {summary.seconds:.2f} s")
+        print(f"memory: main process high-water mark after {summary.memory()}")
     return 1 if args.strict and summary.n_failed else 0
 
 
