@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = p.parse_args(argv)
     processed = Path(args.processed)
-    if not (processed / "reports.csv").exists() and not (processed / "reports.parquet").exists():
+    if not (processed / "reports.csv").exists() and not (processed / "parquet" / "reports").is_dir():
         print(f"render: no processed tables in {processed} (run `python -m helpers build` first)",
               file=sys.stderr)
         return 2
