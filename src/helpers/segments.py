@@ -206,10 +206,12 @@ def append(stage: Path, table: str, tbl: pa.Table, years=None, *, csv: bool = Tr
     if not tbl.num_rows:
         return
     if csv:
+        import pyarrow.csv as pacsv
+
         path = stage / f"{table}.csv"
         with open(path, "ab") as out:
             if out.tell() == 0:
                 out.write(store.csv_header(table))
-            out.write(store.csv_bytes(tbl))
+            pacsv.write_csv(tbl, out, write_options=store._csv_options(False))  # streamed, never one big bytes
     store.write_part(stage / "parquet", table, tbl, years if years is not None else ["unknown"] * tbl.num_rows,
                      name)

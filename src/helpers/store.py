@@ -151,8 +151,10 @@ def write_part(folder: Path, table: str, tbl: pa.Table, years, name: str) -> Non
 
 def write_small_table(out_dir: Path, table: str, tbl: pa.Table, years=None, *, csv: bool = True) -> None:
     """A whole table written in one go (a few rows: tests, a table produced by one step)."""
-    if csv:
-        (out_dir / f"{table}.csv").write_bytes(csv_header(table) + csv_bytes(tbl))
+    if csv:  # streamed to the file: at 100,000 reports similar_problems is ~0.5 GB of CSV
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(tbl, str(out_dir / f"{table}.csv"), write_options=_csv_options(True))
     (out_dir / "parquet" / table).mkdir(parents=True, exist_ok=True)
     if tbl.num_rows:
         write_part(out_dir / "parquet", table, tbl, years if years is not None else ["unknown"] * tbl.num_rows,
