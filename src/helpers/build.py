@@ -326,6 +326,7 @@ class _Plan:
     bounds: list[tuple[int, int]]
     dests: list[Path]
     todo: list[int]  # indexes of shards without a usable segment
+    n_new: int = 0  # files among them that must be parsed (not in the per-file cache)
 
 
 def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar) -> None:
@@ -360,9 +361,8 @@ def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: st
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    n_new = sum(e.kind == "new" for i in plan.todo for e in plan.entries[plan.bounds[i][0]:plan.bounds[i][1]])
     _preload()
-    if n_new >= 4 * jobs:
+    if plan.n_new >= 4 * jobs:
         _warm_up()  # forked workers inherit the loaded dictionaries
     tasks = []  # (shard index, its chunk files so far, this chunk's file, is the shard's last chunk, items)
     for i in plan.todo:
@@ -443,7 +443,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             for e in entries[a:b]:
                 if e.kind == "new" and cache is not None and not force and cache.has(e.sha):
                     e.kind = "cached"
-        n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
+        n_new = plan.n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
         summary.n_cached = sum(e.kind in ("new", "cached") for e in entries) - n_new
         if quiet is False and not sys.stderr.isatty():
             print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
