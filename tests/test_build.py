@@ -291,3 +291,23 @@ def test_tables_are_the_same_when_the_kernel_cannot_copy(make_raw, seed_texts, t
     build(raw, tmp_path / "b", jobs=1, cache_dir=False, quiet=True, shard_size=1)
     for table in store.TABLES:
         assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
+
+
+@pytest.mark.parametrize("values", [
+    [1, None, 2.5], [1, 2 ** 60], [float("nan"), 1], [True, 1], ["3", "", None], [1, None], [-(2 ** 53), 2 ** 53 + 1],
+])
+@pytest.mark.parametrize("table", ["figures", "requests", "checks", "tokens"])
+def test_columnar_types_cells_as_store_clean_does(table, values):
+    """The fast path (columns kept as they are) gives the same Arrow column as cleaning every cell."""
+    import pyarrow as pa
+
+    from helpers import store
+    from helpers.build import _columnar
+
+    for c, k in store.SCHEMA[table]:
+        if c == "report_id":
+            continue
+        got = _columnar(table, [{c: v} for v in values])[c]
+        want = [store._clean(v, k) for v in values]
+        typ = store.arrow_schema(table).field(c).type
+        assert pa.array(got, type=typ).equals(pa.array(want, type=typ)), (c, values)

@@ -81,6 +81,67 @@ def test_force_and_a_parser_change_ignore_the_cache(corpus, tmp_path, monkeypatc
     assert [p.name for p in (out / ".cache" / "parse").iterdir() if p.is_dir()] == ["another-parser"]  # pruned
 
 
+def test_parallel_rebuild_reads_runs_of_results_from_packs(corpus, tmp_path):
+    """Workers cache a run of files as one pack, not a file per report; the index finds each file's."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    out = tmp_path / "out"
+    build(raw, out, jobs=2, quiet=True)
+    packs = list((out / ".cache" / "parse" / "pinned" / "packs").glob("*.pkl"))
+    assert 1 < len(packs) <= -(-N // build_mod.CHUNK_SIZE) + 1
+    make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)
+    again = build(raw, out, jobs=2, quiet=True, shard_size=8)  # new shards: every file comes from a pack
+    assert (again.n_files, again.n_cached) == (N + 1, N)
+    fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
+    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+
+
+def test_a_damaged_pack_costs_a_reparse_not_a_result(corpus, tmp_path):
+    out = tmp_path / "out"
+    build(corpus, out, jobs=1, quiet=True, shard_size=8)
+    packs = sorted((out / ".cache" / "parse" / "pinned" / "packs").glob("*.pkl"))
+    packs[0].write_bytes(b"not a pickle")
+    packs[1].unlink()
+    build(corpus, out, jobs=1, quiet=True, shard_size=9)  # other shards: their files are read from the packs
+    fresh = build(corpus, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
+    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert build(corpus, out, jobs=1, quiet=True, shard_size=10).n_cached == N  # the reparsed ones were re-packed
+
+
+def test_packs_of_removed_files_are_dropped(make_raw, seed_texts, tmp_path):
+    a, b = "000_30474365e08353b8.txt", "003_ee300cc618a93e5a.txt"
+    raw = make_raw({a: seed_texts[a], b: seed_texts[b]})
+    out = tmp_path / "out"
+    build(raw, out, jobs=1, quiet=True, shard_size=1)
+    folder = out / ".cache" / "parse" / "pinned" / "packs"
+    assert len(list(folder.glob("*.pkl"))) == 2
+    (raw / a).unlink()
+    build(raw, out, jobs=1, quiet=True, shard_size=1)
+    assert len(list(folder.glob("*.pkl"))) == 1
+
+
+def test_a_file_that_could_not_be_read_is_not_cached(make_raw, seed_texts, tmp_path, monkeypatch):
+    import pathlib
+
+    name = "000_30474365e08353b8.txt"
+    raw = make_raw({name: seed_texts[name]})
+    out = tmp_path / "out"
+    real = pathlib.Path.read_bytes
+
+    def flaky(self):
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", flaky)
+    assert build(raw, out, jobs=1, quiet=True).n_failed == 1
+    monkeypatch.setattr(pathlib.Path, "read_bytes", real)
+    s = build(raw, out, jobs=1, quiet=True, force=False, shard_size=2)
+    assert (s.n_cached, s.n_parsed, s.n_failed) == (0, 1, 0)
+
+
 def test_cached_result_is_reused_for_a_renamed_file(make_raw, seed_texts, tmp_path):
     name = "000_30474365e08353b8.txt"
     cache = tmp_path / "cache"

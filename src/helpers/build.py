@@ -9,6 +9,7 @@ cached too. The tables are then assembled from the segments without re-encoding,
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -78,18 +79,26 @@ class Outcome:
 
 
 _FAST = {store.STR: str, store.INT: int, store.FLOAT: float}
+# Value types a column may hold as they are: pyarrow takes ints into a float64 column exactly as float() would.
+_EXACT = 2 ** 53  # the ints a float64 holds exactly (pyarrow refuses larger ones)
+_AS_IS = {store.STR: {str}, store.INT: {int, type(None)}, store.FLOAT: {float, int, type(None)}}
 
 
 def _columnar(table: str, rows: list[dict]) -> dict[str, list]:
-    """Rows → column lists with clean types (the common, already-clean values take a fast path)."""
+    """Rows → column lists with clean types; a column whose values are already clean (the usual case,
+    checked in C by their set of types) is kept as it is."""
     out = {}
     clean = store._clean
     for c, k in SCHEMA[table]:
         if c == "report_id":
             continue
-        fast = _FAST[k]
         col = [r.get(c) for r in rows]
-        out[c] = [v if type(v) is fast and v == v else clean(v, k) for v in col]  # NaN → null
+        types = set(map(type, col))
+        if types <= _AS_IS[k] and (k != store.FLOAT or all(v is None or -_EXACT <= v <= _EXACT for v in col)):
+            out[c] = col  # (the range test is also False for NaN, which becomes null below)
+        else:
+            fast = _FAST[k]
+            out[c] = [v if type(v) is fast and v == v else clean(v, k) for v in col]
     return out
 
 
@@ -129,20 +138,13 @@ def _clean_report(report: dict) -> dict:
     return {c: store._clean(report.get(c), k) for c, k in SCHEMA["reports"] if c != "report_id"}
 
 
-def _work(task: tuple[str, str, str, str | None, str]) -> Outcome:
-    """Worker entry point: read, parse, cache. Module-level so it pickles into worker processes."""
-    path, report_id, sha, cache_root, fingerprint = task
+def _read_and_parse(path: str, report_id: str) -> tuple[Outcome, bool]:
+    """(outcome, whether it may be cached): a file that could not be read is not a fact about its bytes."""
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        return Outcome(report=None, errors=[{"stage": "read", "error": type(e).__name__, "detail": str(e)}])
-    outcome = parse_file(data, report_id)
-    if cache_root:
-        try:
-            BuildCache(Path(cache_root), fingerprint).put(sha, outcome)
-        except OSError:
-            pass  # a read-only cache only costs speed
-    return outcome
+        return Outcome(report=None, errors=[{"stage": "read", "error": type(e).__name__, "detail": str(e)}]), False
+    return parse_file(data, report_id), True
 
 
 # A made-up report touching every stage, parsed once so that every lazily loaded dictionary (jieba's, the
@@ -219,6 +221,7 @@ class _Entry:
     kind: str  # "new" | "cached" | "duplicate" | "unreadable"
     original: str = ""
     error: str = ""
+    pack: str = ""  # for "cached": the cache pack holding its outcome
 
 
 def shard_bounds(entries: list[_Entry], size: int) -> list[tuple[int, int]]:
@@ -284,25 +287,42 @@ def _scan(files: list[tuple[str, Path]], index: dict[str, tuple] | None = None) 
         yield _Entry(rid, path, sha, "new")
 
 
-def _run_chunk(items: list[tuple], cache_root: str | None, fingerprint: str) -> Chunk:
-    """Parse (or load from the cache) a run of consecutive files; their rows as Arrow columns."""
+def _run_chunk(items: list[tuple], cache_root: str | None, fingerprint: str) -> tuple[Chunk, str, list[str]]:
+    """Parse (or load from the cache) a run of consecutive files: their rows as Arrow columns, and the cache
+    pack that now holds the files parsed here (with their sha256s) for the main process to index."""
     rows = Rows()
     cache = BuildCache(Path(cache_root), fingerprint) if cache_root else None
-    for rid, path, sha, kind, original, error in items:
+    packs: dict[str, dict] = {}
+    fresh: dict[str, Outcome] = {}
+    for rid, path, sha, kind, original, error, pack in items:
         outcome = None
         if kind == "cached" and cache is not None:
-            outcome = cache.get(sha)
+            if pack not in packs:
+                packs[pack] = cache.read_pack(pack)
+            outcome = packs[pack].get(sha)
         if kind == "new" or (kind == "cached" and outcome is None):  # unreadable cache entry: parse it here
-            outcome = _work((path, rid, sha, cache_root, fingerprint))
+            outcome, keep = _read_and_parse(path, rid)
+            if keep:
+                fresh[sha] = outcome
+            else:
+                rows.retry = True
             kind = "new"
         rows.add(rid, kind, outcome, sha=sha, original=original, error=error)
-    return rows.chunk()
+    name = ""
+    if cache is not None and fresh:
+        try:
+            name = cache.write_pack(fresh)
+        except OSError:
+            fresh = {}  # a read-only cache only costs speed
+    return rows.chunk(), name, list(fresh)
 
 
-def _chunk_task(items: list[tuple], cache_root: str | None, fingerprint: str, out: Path) -> None:
+def _chunk_task(items: list[tuple], cache_root: str | None, fingerprint: str, out: Path) -> tuple[str, list[str]]:
     """Worker task: one run of files → ``out`` (a pickle of Arrow columns), for the shard's encode task to
-    read. Nothing but the task's arguments passes through the main process."""
-    dump(out, _run_chunk(items, cache_root, fingerprint))
+    read; returns only the cache pack's name and sha256s to the main process."""
+    chunk, pack, shas = _run_chunk(items, cache_root, fingerprint)
+    dump(out, chunk)
+    return pack, shas
 
 
 def _encode_task(parts: list[Path], dest: Path) -> None:
@@ -314,8 +334,12 @@ def _encode_task(parts: list[Path], dest: Path) -> None:
     shutil.rmtree(parts[0].parent, ignore_errors=True)
 
 
+def _reusable(meta: segments.SegmentMeta | None) -> bool:
+    return meta is not None and not meta.retry
+
+
 def _task(e: _Entry) -> tuple:
-    return (e.report_id, str(e.path), e.sha, e.kind, e.original, e.error)
+    return (e.report_id, str(e.path), e.sha, e.kind, e.original, e.error, e.pack)
 
 
 @dataclass
@@ -335,7 +359,7 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
     n_files = sum(plan.bounds[i][1] - plan.bounds[i][0] for i in plan.todo)
     if jobs > 1 and n_files >= 2 * jobs:
         try:
-            _make_segments_parallel(plan, cache_root, fingerprint, jobs, bar)
+            _make_segments_parallel(plan, cache, fingerprint, jobs, bar)
             return
         except Exception as exc:  # the pool broke (a worker was killed): finish in this process
             from concurrent.futures.process import BrokenProcessPool
@@ -344,16 +368,18 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
                 raise
             print(f"warning: worker pool failed ({type(exc).__name__}); continuing in one process", file=sys.stderr)
     for i in plan.todo:
-        if segments.read_meta(plan.dests[i]) is not None:
+        if _reusable(segments.read_meta(plan.dests[i])):  # made meanwhile by another build
             continue
         a, b = plan.bounds[i]
-        chunk = _run_chunk([_task(e) for e in plan.entries[a:b]], cache_root, fingerprint)
+        chunk, pack, shas = _run_chunk([_task(e) for e in plan.entries[a:b]], cache_root, fingerprint)
+        if cache is not None:
+            cache.record(pack, shas)
         segments.write_segment(chunk, plan.dests[i])
         if bar is not None:
             bar.update(b - a)
 
 
-def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: str, jobs: int, bar) -> None:
+def _make_segments_parallel(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar) -> None:
     """Runs of files go to the workers in order, at most ``4 × jobs`` in flight; each worker writes its
     run's rows next to the shard's segment, and when a shard's last run is done, encoding the shard is one
     more task for the pool. The main process only schedules."""
@@ -361,9 +387,12 @@ def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: st
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    cache_root = str(cache.root) if cache is not None else None
     _preload()
     if plan.n_new >= 4 * jobs:
         _warm_up()  # forked workers inherit the loaded dictionaries
+    gc.collect()
+    gc.freeze()  # the collector never walks (and so never writes to) what the workers inherit: it stays shared
     tasks = []  # (shard index, its chunk files so far, this chunk's file, is the shard's last chunk, items)
     for i in plan.todo:
         a, b = plan.bounds[i]
@@ -388,7 +417,9 @@ def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: st
             submit()
         while pending:
             (shard, parts, _, last, items), fut = pending.popleft()
-            fut.result()
+            pack, shas = fut.result()
+            if cache is not None:
+                cache.record(pack, shas)
             submit()
             if last:
                 encodes.append(pool.submit(_encode_task, parts, plan.dests[shard]))
@@ -398,6 +429,7 @@ def _make_segments_parallel(plan: _Plan, cache_root: str | None, fingerprint: st
             f.result()
     finally:
         pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, force: bool = False,
@@ -433,16 +465,17 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
             dests = [cache.segment(k) for k in keys]
         else:
             dests = [stage / ".segments" / f"{n:05d}" for n in range(len(keys))]
-        reuse = [cache is not None and not force and segments.read_meta(d) is not None for d in dests]
-        if force:
-            for d, r in zip(dests, reuse):
-                shutil.rmtree(d, ignore_errors=True)
+        reuse = [cache is not None and not force and _reusable(segments.read_meta(d)) for d in dests]
+        for d, r in zip(dests, reuse):
+            if not r and cache is not None:
+                shutil.rmtree(d, ignore_errors=True)  # forced, or made with a file that could not be read
         plan = _Plan(entries, bounds, dests, [i for i, r in enumerate(reuse) if not r])
         for i in plan.todo:
             a, b = bounds[i]
             for e in entries[a:b]:
-                if e.kind == "new" and cache is not None and not force and cache.has(e.sha):
-                    e.kind = "cached"
+                if e.kind == "new" and cache is not None and not force:
+                    e.pack = cache.pack_of(e.sha) or ""
+                    e.kind = "cached" if e.pack else "new"
         n_new = plan.n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
         summary.n_cached = sum(e.kind in ("new", "cached") for e in entries) - n_new
         if quiet is False and not sys.stderr.isatty():
@@ -465,6 +498,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
     t = time.perf_counter()
     if cache is not None:
         cache.prune(keep_segments=set(keys))
+        cache.save_packs({e.sha for e in entries if e.kind in ("new", "cached")})
         live = {rid for rid, _ in files}
         cache.save_index({rid: v for rid, v in index.items() if rid in live})
     summary.mark("cache upkeep", t)

@@ -59,22 +59,68 @@ def temp_dir_for(final: Path) -> Path:
 
 
 class BuildCache:
-    """Per-file outcomes (``<sha256>.pkl``) and per-shard segments (``segments/<key>/``) for one code version."""
+    """Per-file outcomes and per-shard segments (``segments/<key>/``) for one code version.
+
+    Per-file outcomes are kept in *packs*: one pickle per run of files parsed together, ``packs/<name>.pkl``
+    (sha256 → outcome), found through one index (sha256 → pack name). Creating a file per report cost more
+    kernel time than pickling the report (ext4 inode allocation), and a pack is read whole when a shard is
+    rebuilt, which needs most of its files anyway.
+    """
 
     def __init__(self, root: Path, fingerprint: str):
         self.root, self.dir = root, root / fingerprint
+        self._packs: dict[str, str] | None = None  # sha256 → pack name, loaded on first use
+        self._added: dict[str, str] = {}
 
-    def _path(self, sha: str) -> Path:
-        return self.dir / sha[:2] / f"{sha}.pkl"
+    def _index(self) -> dict[str, str]:
+        if self._packs is None:
+            packs = load(self.dir / "packs.pkl")
+            self._packs = packs if isinstance(packs, dict) else {}
+        return self._packs
 
-    def get(self, sha: str):
-        return load(self._path(sha))
+    def pack_of(self, sha: str) -> str | None:
+        """The pack holding this file's outcome, or None when it was never parsed by this code version."""
+        return self._index().get(sha)
 
     def has(self, sha: str) -> bool:
-        return self._path(sha).exists()
+        return self.pack_of(sha) is not None
+
+    def read_pack(self, name: str) -> dict:
+        """sha256 → outcome; empty when the pack is missing or unreadable (its files are parsed again)."""
+        pack = load(self.dir / "packs" / f"{name}.pkl")
+        return pack if isinstance(pack, dict) else {}
+
+    def write_pack(self, outcomes: dict) -> str:
+        """Store a run's outcomes; the name is a hash of their sha256s, so rewriting a pack is harmless.
+        Call :meth:`record` with the name (in the process that saves the index) to make them findable."""
+        name = hashlib.sha256("\n".join(outcomes).encode()).hexdigest()[:24]
+        dump(self.dir / "packs" / f"{name}.pkl", outcomes)
+        return name
+
+    def record(self, name: str, shas) -> None:
+        for sha in shas:
+            self._added[sha] = name
+
+    def get(self, sha: str):
+        name = self.pack_of(sha) or self._added.get(sha)
+        return self.read_pack(name).get(sha) if name else None
 
     def put(self, sha: str, outcome) -> None:
-        dump(self._path(sha), outcome)
+        """One outcome in a pack of its own (for callers outside the build's runs)."""
+        self.record(self.write_pack({sha: outcome}), [sha])
+
+    def save_packs(self, live: set[str]) -> None:
+        """Write the index of the packs this build used or made, for the files still in the corpus, and
+        delete packs none of whose files is."""
+        index = {sha: name for sha, name in {**self._index(), **self._added}.items() if sha in live}
+        dump(self.dir / "packs.pkl", index)
+        self._packs, self._added = index, {}
+        used = set(index.values())
+        folder = self.dir / "packs"
+        if folder.is_dir():
+            for p in folder.glob("*.pkl"):
+                if p.stem not in used:
+                    p.unlink(missing_ok=True)
 
     def segment(self, key: str) -> Path:
         return self.dir / "segments" / key

@@ -32,6 +32,7 @@ class Chunk:
     tables: dict[str, tuple[pa.Table, pa.Array]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     rid_years: dict[str, str] = field(default_factory=dict)
+    retry: bool = False  # a file failed for a passing reason (it could not be read): do not reuse this
 
 
 class Rows:
@@ -42,6 +43,7 @@ class Rows:
         self.years: dict[str, list[str]] = {t: [] for t in SHARD_TABLES}
         self.counts = dict.fromkeys(COUNTERS, 0)
         self.rid_years: dict[str, str] = {}
+        self.retry = False
 
     def add_rows(self, table: str, rid: str, year: str, data: dict[str, list]) -> None:
         n = len(next(iter(data.values()))) if data else 0
@@ -99,7 +101,7 @@ class Rows:
             schema = store.arrow_schema(t)
             tables[t] = (pa.table({c: pa.array(cols[c], type=schema.field(c).type) for c in schema.names},
                                   schema=schema), pa.array(self.years[t], type=pa.string()))
-        return Chunk(tables=tables, counts=dict(self.counts), rid_years=dict(self.rid_years))
+        return Chunk(tables=tables, counts=dict(self.counts), rid_years=dict(self.rid_years), retry=self.retry)
 
 
 def concat(chunks: Iterable[Chunk]) -> Chunk:
@@ -112,6 +114,7 @@ def concat(chunks: Iterable[Chunk]) -> Chunk:
         for k, v in c.counts.items():
             out.counts[k] = out.counts.get(k, 0) + v
         out.rid_years.update(c.rid_years)
+        out.retry |= c.retry
     for t, pairs in parts.items():
         out.tables[t] = (pa.concat_tables([p[0] for p in pairs]) if len(pairs) > 1 else pairs[0][0],
                          pa.concat_arrays([p[1] for p in pairs]) if len(pairs) > 1 else pairs[0][1])
@@ -122,6 +125,7 @@ def concat(chunks: Iterable[Chunk]) -> Chunk:
 class SegmentMeta:
     counts: dict[str, int]
     rid_years: dict[str, str]
+    retry: bool = False  # built with a file that could not be read: the next build makes it again
 
 
 def write_segment(chunk: Chunk, dest: Path) -> SegmentMeta:
@@ -133,7 +137,7 @@ def write_segment(chunk: Chunk, dest: Path) -> SegmentMeta:
             continue
         (tmp / f"{t}.csv").write_bytes(store.csv_bytes(tbl))
         store.write_part(tmp / "parquet", t, tbl, years, "part")
-    meta = SegmentMeta(counts=chunk.counts, rid_years=chunk.rid_years)
+    meta = SegmentMeta(counts=chunk.counts, rid_years=chunk.rid_years, retry=chunk.retry)
     cache_mod.dump(tmp / _META, meta)
     if dest.exists() and read_meta(dest) is None:  # a broken leftover (no meta): replace it
         shutil.rmtree(dest, ignore_errors=True)
