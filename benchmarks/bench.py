@@ -135,6 +135,12 @@ def _timings(stdout: str) -> str:
     return "\n    ".join(x for x in lines if x.startswith(("timings:", "memory:"))) or "timings: n/a"
 
 
+def _phase(stdout: str, name: str) -> float:
+    """One phase's seconds from the build's ``--timings`` line (nan when absent)."""
+    m = re.search(rf"{re.escape(name)} ([0-9.]+) s", stdout)
+    return float(m.group(1)) if m else float("nan")
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -157,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="2000,10000", help="comma-separated corpus sizes (default 2000,10000)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--no-scaling", action="store_true", help="skip the one-job build of the first size")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the one-job build")
+    ap.add_argument("--scaling-at", type=int, default=None,
+                    help="the size also built with one job (default 10000 if among --sizes, else the first)")
     ap.add_argument("--no-corpus-stage", action="store_true",
                     help="skip the corpus-level stage (carry-over checks, similar problems text)")
     ap.add_argument("--no-tokens", action="store_true", help="skip the tokenisation throughput figures")
@@ -166,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temp folders")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    scaling_at = args.scaling_at or (10000 if 10000 in sizes else sizes[0])
     code_tmp = Path(tempfile.mkdtemp(prefix="helpers-bench-code-"))
     CODE[0] = snapshot_code(code_tmp)
     extra = ("--no-corpus",) if args.no_corpus_stage else ()
@@ -183,13 +192,17 @@ def main(argv: list[str] | None = None) -> int:
             make_corpus(ROOT / "data" / "raw", raw, n)
             gen = time.perf_counter() - t0
             floor = floor_seconds(raw)
-            if k == 0 and not args.no_scaling and args.jobs > 1:
-                w1, p1, _ = timed_build(raw, tmp / "out1", 1, extra)
+            scaling = n == scaling_at and not args.no_scaling and args.jobs > 1
+            if scaling:
+                w1, p1, line1 = timed_build(raw, tmp / "out1", 1, extra)
                 print(f"[{n}] one job: {w1:.1f} s, {n / w1:.0f} reports/s, peak {p1 / 2**20:.0f} MB")
                 shutil.rmtree(tmp / "out1")
             wall, peak, line = timed_build(raw, tmp / "out", args.jobs, extra)
-            if k == 0 and not args.no_scaling and args.jobs > 1:
-                print(f"[{n}] {args.jobs} jobs: {wall:.1f} s → speed-up {w1 / wall:.2f}× on {args.jobs} cores")
+            if scaling:
+                parse1, parse_n = _phase(line1, "parse and encode"), _phase(line, "parse and encode")
+                print(f"[{n}] {args.jobs} jobs: {wall:.1f} s → speed-up {w1 / wall:.2f}× on {args.jobs} cores "
+                      f"(the parallel phase, parse and encode: {parse1:.1f} → {parse_n:.1f} s, "
+                      f"{parse1 / parse_n:.2f}×)")
             if not args.no_corpus_stage:
                 checks_s, sim_s, n_pairs = corpus_stage_seconds(tmp / "out")
                 print(f"[{n}] corpus stage (in the build's wall time): corpus_checks {checks_s:.1f} s, "

@@ -317,3 +317,17 @@ def test_a_dying_similarity_worker_is_a_load_error_not_a_lost_build(corpus, tmp_
     err = t.load_errors.set_index("error").loc["WorkerDied"]
     assert err["stage"] == "similarity" and "exited with code 3" in err["detail"]
     assert t.similar_problems.empty and len(t.requests) and (t.checks["check"] == "carryover_continuity").any()
+
+
+def test_make_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
+    """`make bench` is a user-facing command: it must run and print its table (figures are not asserted)."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "12", "--jobs", "2",
+                          "--no-tokens", "--similarity-sizes", ""], capture_output=True, text=True, timeout=600,
+                         cwd=ROOT, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert "[12] one job:" in out.stdout and "the parallel phase, parse and encode" in out.stdout
+    row = [ln for ln in out.stdout.splitlines() if ln.split()[:1] == ["12"]]
+    assert len(row) == 1 and len(row[0].split()) == 8
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("helpers-bench")]  # temp folders removed
