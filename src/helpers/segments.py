@@ -135,7 +135,7 @@ def write_segment(chunk: Chunk, dest: Path) -> SegmentMeta:
     for t, (tbl, years) in chunk.tables.items():
         if not tbl.num_rows:
             continue
-        (tmp / f"{t}.csv").write_bytes(store.csv_bytes(tbl))
+        store.write_csv(tmp / f"{t}.csv", tbl)
         store.write_part(tmp / "parquet", t, tbl, years, "part")
     meta = SegmentMeta(counts=chunk.counts, rid_years=chunk.rid_years, retry=chunk.retry)
     cache_mod.dump(tmp / _META, meta)
@@ -210,12 +210,9 @@ def append(stage: Path, table: str, tbl: pa.Table, years=None, *, csv: bool = Tr
     if not tbl.num_rows:
         return
     if csv:
-        import pyarrow.csv as pacsv
-
-        path = stage / f"{table}.csv"
-        with open(path, "ab") as out:
+        with open(stage / f"{table}.csv", "ab") as out:
             if out.tell() == 0:
                 out.write(store.csv_header(table))
-            pacsv.write_csv(tbl, out, write_options=store._csv_options(False))  # streamed, never one big bytes
+            store.write_csv(out, tbl)
     store.write_part(stage / "parquet", table, tbl, years if years is not None else ["unknown"] * tbl.num_rows,
                      name)

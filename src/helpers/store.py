@@ -108,23 +108,21 @@ def replace_atomic(tmp: Path, final: Path) -> None:
 PARTITIONED = tuple(t for t in TABLES if t not in ("load_errors", "similar_problems"))
 CORPUS_PART = "part-corpus"
 
-def _csv_options(header: bool):
+
+def write_csv(dest, tbl: pa.Table, header: bool = False) -> None:
+    """Rows as CSV (UTF-8, quoted only where needed), streamed to ``dest`` (a path, or a file open for
+    binary writing) and never built as one bytes object: at 100,000 reports a table is gigabytes of CSV.
+    Without a header the rows append to a table's file."""
     import pyarrow.csv as pacsv
 
-    return pacsv.WriteOptions(include_header=header, quoting_style="needed")
-
-
-def csv_bytes(tbl: pa.Table, header: bool = False) -> bytes:
-    """Rows as CSV (UTF-8, quoted only where needed); without a header they append to a table's file."""
-    import pyarrow.csv as pacsv
-
-    sink = pa.BufferOutputStream()
-    pacsv.write_csv(tbl, sink, write_options=_csv_options(header))
-    return sink.getvalue().to_pybytes()
+    opts = pacsv.WriteOptions(include_header=header, quoting_style="needed")
+    pacsv.write_csv(tbl, str(dest) if isinstance(dest, Path) else dest, write_options=opts)
 
 
 def csv_header(table: str) -> bytes:
-    return csv_bytes(arrow_schema(table).empty_table(), header=True)
+    sink = pa.BufferOutputStream()
+    write_csv(sink, arrow_schema(table).empty_table(), header=True)
+    return sink.getvalue().to_pybytes()
 
 
 def write_part(folder: Path, table: str, tbl: pa.Table, years, name: str) -> None:
@@ -151,10 +149,8 @@ def write_part(folder: Path, table: str, tbl: pa.Table, years, name: str) -> Non
 
 def write_small_table(out_dir: Path, table: str, tbl: pa.Table, years=None, *, csv: bool = True) -> None:
     """A whole table written in one go (a few rows: tests, a table produced by one step)."""
-    if csv:  # streamed to the file: at 100,000 reports similar_problems is ~0.5 GB of CSV
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(tbl, str(out_dir / f"{table}.csv"), write_options=_csv_options(True))
+    if csv:
+        write_csv(out_dir / f"{table}.csv", tbl, header=True)
     (out_dir / "parquet" / table).mkdir(parents=True, exist_ok=True)
     if tbl.num_rows:
         write_part(out_dir / "parquet", table, tbl, years if years is not None else ["unknown"] * tbl.num_rows,
