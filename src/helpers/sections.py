@@ -34,8 +34,12 @@ _CUT_HEADING = {"proactive": re.compile(r"主动公开"), "requests": re.compile
                 "appeals": re.compile(r"政府信息公开(?:工作)?行政|(?:政府信息公开)?行政复|因.{0,8}信息公开"),
                 "other": re.compile(r"其他(?:需要|报告)")}
 _PREFIX = re.compile(rf"^(?:第([{_NUM}])(?:部分|章|节)|([{_NUM}])[、.,:]?|([1-8])[、.](?!\d))")
-_DECOR = re.compile(r"^[#*【\[]+|[*】\]。.:]+$")
+# Decoration around a squeezed heading (``## 一、…``, ``**…**``, ``【…】``, a final 。/:): stripped with str.lstrip /
+# str.rstrip, the same as ``re.sub(r"^[#*【\[]+|[*】\]。.:]+$", "", s)`` and without a regex scan of every position.
+_DECOR_LEAD = "#*【["
+_DECOR_TRAIL = "*】]。.:"
 _PATTERNS = {k: re.compile(rf"(?:{w})") for k, w in _WORDS.items()}
+_PATTERN_LIST = list(_PATTERNS.items())
 _NUMBERED_PATTERNS = {k: re.compile(w) for k, w in _NUMBERED_ONLY.items()}
 # Unnumbered headings must say more than a table cell does: a bare `行政复议` cell is not part 四's heading.
 _UNNUMBERED_NEED = {"appeals": re.compile(r"情况|信息公开|被申请|提起")}
@@ -43,8 +47,10 @@ _UNNUMBERED_NEED = {"appeals": re.compile(r"情况|信息公开|被申请|提起
 # `息公开被申请行政复议`), they must start and end as the headings seen do, and hold no comma.
 _UNNUMBERED_START = {"problems": re.compile(r"(?:政府信息公开|政务公开)?(?:工作)?中?(?:存在|主要问题|问题)"),
                      "appeals": re.compile(r"因|政府|政务|行政复议|行政诉讼")}
-_HEADING_END = re.compile(r"(?:情况|措施|举措|事项|概述|概况|总体|问题|不足|打算|计划|安排|思路|工作|复议|诉讼|信息"
-                          r"|申请)$")
+# The words an unnumbered heading ends with (``str.endswith`` of the tuple: the regex ``(?:情况|…)$`` it replaced
+# searched every position of the line).
+_HEADING_END = ("情况", "措施", "举措", "事项", "概述", "概况", "总体", "问题", "不足", "打算", "计划", "安排", "思路", "工作",
+                "复议", "诉讼", "信息", "申请")
 # An unnumbered line that goes on after a colon (`存在的主要问题：一是…`) is a label with its content.
 _LABEL_COLON = re.compile(r"[:：]..")
 _NOT_HEADING = re.compile(r"本年度办[理结]结果|结转下年|本年新收|上年结转|第二十条")
@@ -52,8 +58,9 @@ _MAX_HEADING = 60  # longer lines are prose (or the opening list of parts), unle
 _MAX_MERGED = 40
 _LEAD = " \t#*【["
 _NUMERAL_CHARS = set(_NUM + "第12345678")  # a numbered heading merged with its content must end its heading words by here
-# Every character ``str.split()`` (so ``squeeze``) drops, plus the leading decoration ``_DECOR`` strips.
-_SPACE_AND_DECOR = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "#*【["
+# Every character ``str.split()`` (so ``squeeze``) drops, plus the leading decoration ``_DECOR_LEAD``.
+_SPACE_AND_DECOR = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _DECOR_LEAD
+_SPACE_AND_DECOR_SET = frozenset(_SPACE_AND_DECOR)
 # The characters a heading can open with (after decoration and spaces): a numeral of ``_PREFIX``, or the
 # first character an unnumbered heading may have: of ``_PATTERNS`` for the parts without a
 # ``_UNNUMBERED_START`` rule (概/总/基/工/主, 行/主, 行/收/依, 其), else of that rule (因/政/行, 政/工/中/存/主/问).
@@ -62,6 +69,8 @@ _FIRST_CHARS = frozenset(_NUM + "第12345678" + "工主总基概" + "行收依" 
 # table cells (`12`, `2021`) and article numbers (第二十条) are not headings.
 _NUMERAL_ONLY = frozenset("第12345678")
 _NUMERAL_START = re.compile(rf"[1-8]\s*[、.]|第\s*[{_NUM}]\s*(?:部\s*分|章|节)")
+# A line opening with none of these characters is no heading (not even after spaces or decoration).
+_MAY_OPEN = _FIRST_CHARS | _SPACE_AND_DECOR_SET
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
@@ -69,9 +78,16 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
 
     Most lines of a report cannot be headings by their first character: they are skipped before any
     squeezing or regex (the same answer as :func:`_heading_key`, tested)."""
-    body = norm_line.lstrip(_SPACE_AND_DECOR)
-    first = body[:1]
-    if first not in _FIRST_CHARS or (first in _NUMERAL_ONLY and not _NUMERAL_START.match(body)):
+    first = norm_line[:1]
+    body = norm_line
+    if first not in _FIRST_CHARS:
+        if first not in _SPACE_AND_DECOR_SET:  # most lines: no lstrip needed to say no
+            return None
+        body = norm_line.lstrip(_SPACE_AND_DECOR)
+        first = body[:1]
+        if first not in _FIRST_CHARS:
+            return None
+    if first in _NUMERAL_ONLY and not _NUMERAL_START.match(body):
         return None
     return _heading_key(norm_line)
 
@@ -84,7 +100,7 @@ def _heading_key(norm_line: str) -> tuple[str, str | None] | None:
         return None  # fast path: long prose lines cannot be headings unless numbered
     s = squeeze(norm_line)
     prose = s.endswith(("。", "!", "?", ";", "；", "！", "？"))
-    s = _DECOR.sub("", s)
+    s = s.lstrip(_DECOR_LEAD).rstrip(_DECOR_TRAIL)
     if not s or s.startswith("("):
         return None
     m = _PREFIX.match(s)
@@ -96,11 +112,18 @@ def _heading_key(norm_line: str) -> tuple[str, str | None] | None:
         rest = s
     if not rest or (len(s) > _MAX_HEADING and numeral is None):
         return None
-    if numeral is None and (prose or _LABEL_COLON.search(s) or "," in s or not _HEADING_END.search(s)):
+    if numeral is None and (prose or _LABEL_COLON.search(s) or "," in s or not s.endswith(_HEADING_END)):
         return None  # a sentence (`本年度未发生行政复议和行政诉讼。`), a label with its content, a fragment
     if _NOT_HEADING.search(rest[:_MAX_HEADING]):
         return None
-    for key, pat in _PATTERNS.items():
+    patterns = _PATTERN_LIST
+    if numeral is not None and numeral.isdigit():
+        # An arabic numeral is trusted only as its part's own number (below), so the parts after it can only
+        # answer None and 7 or 8 heads nothing: their patterns need not be tried.
+        if int(numeral) > len(_PATTERN_LIST):
+            return None
+        patterns = _PATTERN_LIST[:int(numeral)]
+    for key, pat in patterns:
         hm = pat.match(rest)
         if not hm:
             continue
@@ -135,9 +158,10 @@ def _candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
     non-blank line heads a later part (a table of contents)."""
     found: list[tuple[int, str]] = []
     for i, line in enumerate(norm, start=1):
-        hk = heading_key(line)
-        if hk:
-            found.append((i, hk[0]))
+        if line[:1] in _MAY_OPEN:  # heading_key's first test, without a call for every line
+            hk = heading_key(line)
+            if hk:
+                found.append((i, hk[0]))
     rank_at = {i: SECTION_KEYS.index(key) for i, key in found}
     # A run of headings with nothing between them (each followed directly by a later part's heading)
     # is a table of contents: every entry of the run, the last one included, has no body of its own.

@@ -1,0 +1,197 @@
+"""The faster front of the parse (decoding, normalising, section splitting, metadata, parse_doc's glue) gives
+exactly what the plain code it replaced gave.
+
+Each ``_old_*`` below is a word-for-word copy of the function (or pattern) as it was before issue 7's second
+round; each test compares the two on generated input and on real and synthetic reports.
+"""
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import normalize, sections
+from helpers.model import SECTION_KEYS, SECTION_NUMERALS
+from helpers.normalize import normalize_lines, split_lines, squeeze
+from helpers.sections import (_CUT_HEADING, _FIRST_CHARS, _LABEL_COLON, _LEAD, _MAX_HEADING, _MAX_MERGED,
+                              _NOT_HEADING, _NUMBERED_PATTERNS, _NUMERAL_CHARS, _NUMERAL_ONLY, _NUMERAL_START,
+                              _PATTERNS, _PREFIX, _SPACE_AND_DECOR, _UNNUMBERED_NEED, _UNNUMBERED_START)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus_texts(seed_texts, tmp_path_factory) -> dict[str, str]:
+    """The seeds plus 30 synthetic reports (benchmarks/synth.py, fixed seed), decoded."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.synth import make_corpus
+    finally:
+        sys.path.remove(str(ROOT))
+    from helpers.textio import decode
+
+    out = dict(seed_texts)
+    for p in make_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("synthetic"), 30, seed=11, subfolders=1):
+        out[p.name] = decode(p.read_bytes())[0]
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_lines(corpus_texts) -> list[str]:
+    return [ln for text in corpus_texts.values() for ln in normalize_lines(split_lines(text))]
+
+
+# ---------------------------------------------------------------------------------------------- sections
+_DECOR = re.compile(r"^[#*【\[]+|[*】\]。.:]+$")
+_HEADING_END = re.compile(r"(?:情况|措施|举措|事项|概述|概况|总体|问题|不足|打算|计划|安排|思路|工作|复议|诉讼|信息"
+                          r"|申请)$")
+
+
+def _old_heading_key_prefiltered(norm_line: str) -> tuple[str, str | None] | None:
+    body = norm_line.lstrip(_SPACE_AND_DECOR)
+    first = body[:1]
+    if first not in _FIRST_CHARS or (first in _NUMERAL_ONLY and not _NUMERAL_START.match(body)):
+        return None
+    return _old_heading_key(norm_line)
+
+
+def _old_heading_key(norm_line: str) -> tuple[str, str | None] | None:
+    """:func:`heading_key` without the first-character prefilter."""
+    if not norm_line or len(norm_line) > 400:
+        return None
+    if len(norm_line) > _MAX_HEADING + 20 and norm_line.lstrip(_LEAD)[:1] not in _NUMERAL_CHARS:
+        return None  # fast path: long prose lines cannot be headings unless numbered
+    s = squeeze(norm_line)
+    prose = s.endswith(("。", "!", "?", ";", "；", "！", "？"))
+    s = _DECOR.sub("", s)
+    if not s or s.startswith("("):
+        return None
+    m = _PREFIX.match(s)
+    numeral = None
+    if m:
+        numeral = m.group(1) or m.group(2) or m.group(3)
+        rest = s[m.end():]
+    else:
+        rest = s
+    if not rest or (len(s) > _MAX_HEADING and numeral is None):
+        return None
+    if numeral is None and (prose or _LABEL_COLON.search(s) or "," in s or not _HEADING_END.search(s)):
+        return None  # a sentence (`本年度未发生行政复议和行政诉讼。`), a label with its content, a fragment
+    if _NOT_HEADING.search(rest[:_MAX_HEADING]):
+        return None
+    for key, pat in _PATTERNS.items():
+        hm = pat.match(rest)
+        if not hm:
+            continue
+        if numeral is None and (len(s) > 30 or (key in _UNNUMBERED_NEED and not _UNNUMBERED_NEED[key].search(s))
+                                or (key in _UNNUMBERED_START and not _UNNUMBERED_START[key].match(s))):
+            return None
+        if len(s) > _MAX_HEADING and hm.end() > _MAX_MERGED:
+            return None
+        if numeral is not None and numeral.isdigit() and int(numeral) != SECTION_KEYS.index(key) + 1:
+            return None  # arabic numbering is trusted only when it is the part's own number
+        return key, numeral
+    if numeral is not None and not numeral.isdigit():
+        for key, pat in _NUMBERED_PATTERNS.items():
+            if pat.match(rest) and len(s) <= _MAX_HEADING:
+                return key, numeral
+        for key, pat in _CUT_HEADING.items():
+            if numeral == SECTION_NUMERALS[key] and len(s) <= 24 and pat.match(rest):
+                return key, numeral
+    return None
+
+
+def _old_candidates(norm: list[str]) -> list[tuple[int, str, bool]]:
+    found: list[tuple[int, str]] = []
+    for i, line in enumerate(norm, start=1):
+        hk = _old_heading_key_prefiltered(line)
+        if hk:
+            found.append((i, hk[0]))
+    rank_at = {i: SECTION_KEYS.index(key) for i, key in found}
+    toc: set[int] = set()
+    for i, key in found:
+        nxt = sections._next_nonblank(norm, i)
+        if nxt in rank_at and rank_at[nxt] > rank_at[i]:
+            toc.update((i, nxt))
+    return [(i, key, i not in toc) for i, key in found]
+
+
+_HEADING_BITS = ["一、", "五.", "第三部分", "第 三 部 分", "第二章", "第二十条", "3.", "3 .", "3 、", "8、", "7.", "6.",
+                 "1.", "2.", "4 .", "5、", "12.", "2021", "9.", "7", " ", "(一)", "总体情况", "主动公开政府信息情况",
+                 "收到和处理", "政府信息公开申请情况", "因政府信息公开工作被申请", "行政复议", "行政诉讼", "存在的主要问题",
+                 "及改进情况", "其他需要报告的事项", "下一步工作打算", "工作", "概", "。", ":", ",", "本年度", "结转下年",
+                 "情况", "*", "**", "】", "【", "#", "[", "]", ".", "。", ":", "\u3000", "\t", "措施", "申请", "信息", "12",
+                 "行政许可", "其他处理", "总计", "一是", "存在", "问题", "不足"]
+_LEADS = ["", " ", "\u3000", "\u00a0", "\t", "#", "## ", "**", "【", "[", "* "]
+
+
+def _generated_lines(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    odd = [chr(rng.randint(0x20, 0x9fff)) for _ in range(200)]
+    lines = []
+    for _ in range(n):
+        bits = rng.sample(_HEADING_BITS, rng.randint(1, 5))
+        if rng.random() < 0.3:  # the first character anything at all
+            bits.insert(0, rng.choice(odd))
+        lines.append(rng.choice(_LEADS) + rng.choice(_LEADS) + "".join(bits)
+                     + rng.choice(["", "**", "】", "。", " ", ":", "*】。", "]."]))
+    return lines
+
+
+def test_heading_key_answers_as_before(corpus_lines):
+    lines = corpus_lines + normalize_lines(_generated_lines(30000, seed=17)) + _generated_lines(5000, seed=18)
+    found = 0
+    for line in lines:
+        old = _old_heading_key(line)
+        assert sections._heading_key(line) == old, line
+        assert sections.heading_key(line) == _old_heading_key_prefiltered(line), line
+        found += old is not None
+    assert found > 1000  # the lines hold headings, of every kind
+    assert {sections._heading_key(ln)[0] for ln in lines if sections._heading_key(ln)} == set(SECTION_KEYS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_BITS + _LEADS), max_size=6).map("".join))
+def test_heading_key_answers_as_before_on_any_mix(line):
+    assert sections._heading_key(line) == _old_heading_key(line)
+    assert sections.heading_key(line) == _old_heading_key_prefiltered(line)
+
+
+def test_candidates_as_before(corpus_texts):
+    for name, text in corpus_texts.items():
+        norm = normalize_lines(split_lines(text))
+        assert sections._candidates(norm) == _old_candidates(norm), name
+        mixed = norm + normalize_lines(_generated_lines(300, seed=len(name)))
+        assert sections._candidates(mixed) == _old_candidates(mixed), name
+
+
+# ---------------------------------------------------------------------------------------------- normalize
+_OLD_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-z{normalize._TONED}ü]*[{normalize._TONED}])"
+                         rf"[a-z{normalize._TONED}ü]{{1,8}}\)")
+# Pieces of text around pinyin, with the edges of the CJK range (U+4E00, U+9FFF) and the characters just outside.
+_PINYIN_PIECES = ["运", "输", "\u4e00", "\u9fff", "\u4dff", "\ua000", "ぁ", "a", "(", ")", "((", "yùn", "shū", "yun",
+                  "ǚ", "ü", "zhǎngchéng", "shuāngbā", "x", " ", "\n", "（", "）"] + list(normalize._TONED)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.lists(st.one_of(st.sampled_from(_PINYIN_PIECES),  # loose pieces, and char + (pinyin)
+                                    st.builds("{}({}){}".format, st.sampled_from(_PINYIN_PIECES),
+                                              st.sampled_from(_PINYIN_PIECES), st.sampled_from(_PINYIN_PIECES))),
+                          max_size=8).map("".join),
+                 st.text(alphabet="".join(_PINYIN_PIECES), max_size=30)))
+def test_pinyin_pattern_matches_as_before(text):
+    assert [m.span() for m in normalize._PINYIN.finditer(text)] == [m.span() for m in _OLD_PINYIN.finditer(text)]
+    assert normalize._PINYIN.sub("", text) == _OLD_PINYIN.sub("", text)
+
+
+def test_pinyin_pattern_on_reports(corpus_texts):
+    texts = list(corpus_texts.values()) + ["運(yùn)輸(shū)", "运(yùn)输 (shū)", "运((yùn)", "(yùn)", "a(yùn)", "中(yun)"]
+    assert sum(len(_OLD_PINYIN.findall(normalize._ascii_forms(t))) for t in texts) >= 2
+    for text in texts:
+        text = normalize._ascii_forms(text)
+        assert normalize._PINYIN.sub("", text) == _OLD_PINYIN.sub("", text)
