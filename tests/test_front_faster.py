@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import normalize, sections
-from helpers.model import SECTION_KEYS, SECTION_NUMERALS
+from helpers import metadata, normalize, sections
+from helpers.model import SECTION_KEYS, SECTION_NUMERALS, Doc, Section
+from helpers.parse import make_doc
 from helpers.normalize import normalize_lines, split_lines, squeeze
 from helpers.sections import (_CUT_HEADING, _FIRST_CHARS, _LABEL_COLON, _LEAD, _MAX_HEADING, _MAX_MERGED,
                               _NOT_HEADING, _NUMBERED_PATTERNS, _NUMERAL_CHARS, _NUMERAL_ONLY, _NUMERAL_START,
@@ -195,3 +196,126 @@ def test_pinyin_pattern_on_reports(corpus_texts):
     for text in texts:
         text = normalize._ascii_forms(text)
         assert normalize._PINYIN.sub("", text) == _OLD_PINYIN.sub("", text)
+
+
+# ---------------------------------------------------------------------------------------------- metadata
+_NAME_EDGES = re.compile(r"^[*#\s]+|[*#\s。.,,:]+$")
+
+
+def _old_clean_name(s: str) -> str:
+    return _NAME_EDGES.sub("", s)
+
+
+def _old_signoff_name(s: str) -> str:
+    """The old sign-off line cleaning of ``_agency_candidates``."""
+    s2 = metadata._CN_DATE.sub("", s)
+    s2 = metadata._ISO_END.sub("", s2)
+    s2 = _old_clean_name(s2)
+    return s2
+
+
+def _old_classify(doc: Doc, sections: dict[str, Section], title: str, lines: list[tuple[int, str]],
+                  text: str | None = None) -> str:
+    _squeeze, _TABLE_LABELS, _NOTICE, _STATS = metadata._squeeze, metadata._TABLE_LABELS, metadata._NOTICE, metadata._STATS
+    _PROSE_COUNT, has_numeric_cell = metadata._PROSE_COUNT, metadata.has_numeric_cell
+    if text is None:
+        text = _squeeze("".join(doc.norm))
+    labels = sum(1 for w in _TABLE_LABELS if w in text)
+    structured = len(sections) >= 3 or labels >= 4
+    head = "".join(s for _, s in lines[:6])[:120]
+    report_title = bool(title) and not _NOTICE.match(title)
+    if not structured:
+        shown = title or head[:40]
+        if _STATS.search(head) and not report_title:
+            return f"a statistics release, not an annual report (title: {shown})"
+        if title and _NOTICE.match(title) or (not title and _NOTICE.match(head[:60] or "")):
+            return f"a notice, not an annual report (title: {shown})"
+        if not report_title:
+            return (f"no annual-report title (…年度报告) and no section structure ({len(sections)} of 6 part "
+                    f"headings, {labels} table labels)")
+        return ""
+    if labels >= 4 and not _PROSE_COUNT.search(text) and not has_numeric_cell(doc):
+        # A prose-only report (tables given as sentences) names the same labels but states counts.
+        # (One regex over the text first: cheaper than the line-by-line cell scan, and most reports state counts.)
+        return f"blank form: {labels} table labels but no numbers in any cell or sentence"
+    return ""
+
+
+# Whitespace of every kind \s knows, the edge characters, dates (with digits \d takes and ones it does not: ²).
+_NAME_ALPHABET = ("*#。.,:， \t\n\u3000\xa0\x1c\x85\u2028\u2009" + "白山市交通运输局办公室委员会" + "2023年1月16日十二〇"
+                  + "0123456789-/" + "١٣２²")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_NAME_ALPHABET, max_size=30))
+def test_name_cleaning_as_before(s):
+    assert metadata._clean_name(s) == _old_clean_name(s)
+    assert metadata._clean_name(metadata._without_dates(s)) == _old_signoff_name(s)
+
+
+def test_name_cleaning_as_before_on_reports(corpus_lines):
+    lines = corpus_lines + [metadata._squeeze(ln) for ln in corpus_lines]
+    lines += ["白山市交通运输局 2023年1月16日", "白山市交通运输局2023-01-16", "**白山市交通运输局**。", "2023.1.16",
+              "二〇二三年一月十六日", "白山市交通运输局2023年1月16", "白山市交通运输局2023-01-١٦", "局2023-01-1²"]
+    for s in lines:
+        assert metadata._clean_name(s) == _old_clean_name(s), s
+        assert metadata._clean_name(metadata._without_dates(s)) == _old_signoff_name(s), s
+
+
+def _docs(texts: dict[str, str]) -> list[Doc]:
+    return [make_doc(text.encode("utf-8"), name) for name, text in texts.items()]
+
+
+def test_classify_as_before(corpus_texts):
+    """Whole reports, and cut, thinned and blanked (digits gone) copies that take the other branches."""
+    rng = random.Random(4)
+    texts = dict(corpus_texts)
+    for name, text in corpus_texts.items():
+        lines = text.split("\n")
+        texts[f"cut_{name}"] = "\n".join(lines[:rng.randint(3, len(lines))])
+        texts[f"thin_{name}"] = "\n".join(x for x in lines if rng.random() > 0.5)
+        texts[f"blank_{name}"] = re.sub(r"\d", "", text)
+        texts[f"head_{name}"] = "\n".join(lines[:12])
+        texts[f"middle_{name}"] = "\n".join(lines[len(lines) // 3:len(lines) // 3 + 8])
+    texts["notice"] = "关于印发2022年政务公开工作要点的通知\n各单位：\n现将要点印发给你们。"
+    texts["stats"] = "某市2022年国民经济和社会发展统计公报\n全年地区生产总值1000亿元。"
+    reasons = set()
+    for doc in _docs(texts):
+        secs = sections.split_sections(doc.norm, doc.raw)
+        lines = metadata._nonempty(doc)
+        title = metadata.find_title(lines, None)[0]
+        # classify looks only at how many parts were found: every number of them, with and without a title
+        for sec in [secs] + [dict.fromkeys(SECTION_KEYS[:n]) for n in range(7)]:
+            for t in (title, ""):
+                got = metadata.classify(doc, sec, t, lines)
+                assert got == _old_classify(doc, sec, t, lines), doc.report_id
+                reasons.add(got.split(":")[0].split(" (")[0])
+    assert len(reasons) >= 3, reasons  # the branches were taken
+
+
+def test_metadata_as_before(corpus_texts, monkeypatch):
+    docs = _docs(corpus_texts)
+    fast = [metadata.extract_metadata(d, sections.split_sections(d.norm, d.raw)) for d in docs]
+    monkeypatch.setattr(metadata, "_clean_name", _old_clean_name)
+    monkeypatch.setattr(metadata, "_without_dates", lambda s: metadata._ISO_END.sub("", metadata._CN_DATE.sub("", s)))
+    monkeypatch.setattr(metadata, "classify", _old_classify)
+    plain = [metadata.extract_metadata(d, sections.split_sections(d.norm, d.raw)) for d in docs]
+    assert sum(1 for m, _ in fast if m["agency"]) > 20
+    assert fast == plain
+
+
+_OLD_PROSE_COUNT = re.compile(r"\d[件条项宗起次个]")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789件条项宗起次个年月日，。 a١²\n", max_size=14))
+def test_prose_count_found_where_it_was(text):
+    assert bool(metadata._PROSE_COUNT.search(text)) == bool(_OLD_PROSE_COUNT.search(text))
+
+
+def test_prose_count_found_where_it_was_in_reports(corpus_texts):
+    texts = [metadata._squeeze(t) for t in corpus_texts.values()]
+    texts += [re.sub(r"\d[件条项宗起次个]", "", t) for t in texts]
+    assert {bool(metadata._PROSE_COUNT.search(t)) for t in texts} == {True, False}
+    for text in texts:
+        assert bool(metadata._PROSE_COUNT.search(text)) == bool(_OLD_PROSE_COUNT.search(text))
