@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import metadata, normalize, sections
-from helpers.model import SECTION_KEYS, SECTION_NUMERALS, Doc, Section
+from helpers import metadata, normalize, sections, textio
+from helpers.model import SECTION_KEYS, SECTION_NUMERALS, Doc, LoadError, Section
 from helpers.parse import make_doc
 from helpers.normalize import normalize_lines, split_lines, squeeze
 from helpers.sections import (_CUT_HEADING, _FIRST_CHARS, _LABEL_COLON, _LEAD, _MAX_HEADING, _MAX_MERGED,
@@ -319,3 +319,110 @@ def test_prose_count_found_where_it_was_in_reports(corpus_texts):
     assert {bool(metadata._PROSE_COUNT.search(t)) for t in texts} == {True, False}
     for text in texts:
         assert bool(metadata._PROSE_COUNT.search(text)) == bool(_OLD_PROSE_COUNT.search(text))
+
+
+# ---------------------------------------------------------------------------------------------- textio
+_COMMON, _BOMS, _MAGIC, _utf16_without_bom = textio._COMMON, textio._BOMS, textio._MAGIC, textio._utf16_without_bom
+
+
+def _old_decode(data: bytes) -> tuple[str, str]:
+    """Return ``(text, encoding)``; raise :class:`LoadError` for empty, binary or undecodable files."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise LoadError("decode", "empty", "the file is empty or holds only whitespace")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.replace("-sig", " (BOM)") if enc == "utf-8-sig" else f"{enc} (BOM)"
+            except UnicodeDecodeError as e:
+                raise LoadError("decode", "undecodable", f"has a {enc} byte-order mark but is not valid {enc}: {e}")
+    for magic, what in _MAGIC:
+        if what and data.startswith(magic):
+            raise LoadError("decode", "not text", f"the file is {what}, not a text report")
+    if b"\x00" in data[:4096]:
+        guess = _utf16_without_bom(data)
+        if guess:
+            return guess
+        raise LoadError("decode", "not text", "binary content (NUL bytes), not a text report")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lenient = _old_utf8_with_few_errors(data)
+    if lenient:
+        return lenient
+    candidates = []
+    for enc in ("gbk", "gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((len(_COMMON.findall(text)), enc, text))
+        if enc == "gbk":
+            # gb18030 decodes whatever gbk does, identically; skip it.
+            break
+    if candidates:
+        score, enc, text = max(candidates, key=lambda c: c[0])
+        if score:
+            return text, enc
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # pragma: no cover - defensive: the detector itself failed
+        best = None
+    if best is not None and _COMMON.search(str(best)):
+        return str(best), best.encoding
+    raise LoadError("decode", "undecodable", "not UTF-8, GBK/GB18030, Big5 or UTF-16, and no Chinese text recognised")
+
+
+def _old_utf8_with_few_errors(data: bytes) -> tuple[str, str] | None:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, len(data) // 2000) and _COMMON.search(text):
+        return text, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
+    return None
+
+
+def _outcome(fn, data: bytes):
+    try:
+        return fn(data)
+    except LoadError as e:
+        return ("LoadError", e.stage, e.error, e.detail)
+
+
+# Bytes that are UTF-8, GBK, Big5 and broken UTF-8 (a lead byte cut off, a stray byte, a literal U+FFFD).
+_BYTE_PIECES = [b"\xef\xbf\xbd", b"\x80", b"\xe4", b"\xe4\xb8", b"\xf0\x90\x80", b"\xff", b"\xc3", b" ", b"\n", b"a",
+                "政府信息公开".encode(), "政府信息公开".encode("gbk"), "政府資訊公開".encode("big5"), "中".encode("gb18030"),
+                "\u20ac".encode("gb18030"), "年度报告".encode() * 50, "年度报告".encode("gbk") * 50]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BYTE_PIECES), max_size=40).map(b"".join))
+def test_utf8_with_few_errors_as_before(data):
+    assert textio._utf8_with_few_errors(data) == _old_utf8_with_few_errors(data)
+
+
+def test_utf8_with_few_errors_at_the_edge_of_the_head():
+    """The head test is exact: a text whose head holds budget + 1 replacements (one a cut character) is read."""
+    body = "政府信息公开年度报告".encode() * 200  # 6,000 bytes: a budget of 3
+    for cut in range(textio._HEAD - 6, textio._HEAD + 6):
+        for bad in range(0, 7):
+            data = b"\x80" * bad + body[:cut - bad] + b"\xe4" + body[cut - bad:]
+            assert textio._utf8_with_few_errors(data) == _old_utf8_with_few_errors(data), (cut, bad)
+
+
+def test_decode_as_before(corpus_texts):
+    datas = [b"", b"  \n", b"%PDF-1.4", b"\x89PNG\r\n", "政府信息公开".encode("utf-16-le")]
+    for text in list(corpus_texts.values())[:12]:
+        for enc in ("utf-8", "gbk", "gb18030", "big5", "utf-16", "utf-8-sig"):
+            data = text.encode(enc, errors="replace")
+            datas += [data, data[:1001], data[:1000] + b"\xff" + data[1000:], data + b"\xe4"]
+    outcomes = [_outcome(textio.decode, d) for d in datas]
+    assert outcomes == [_outcome(_old_decode, d) for d in datas]
+    assert {o[1] for o in outcomes} >= {"gbk", "big5", "utf-8", "utf-8 (1 invalid byte replaced)", "decode"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_BYTE_PIECES), max_size=30).map(b"".join))
+def test_decode_as_before_on_any_mix(data):
+    assert _outcome(textio.decode, data) == _outcome(_old_decode, data)

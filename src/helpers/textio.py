@@ -62,10 +62,12 @@ def decode(data: bytes) -> tuple[str, str]:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        candidates.append((len(_COMMON.findall(text)), enc, text))
         if enc == "gbk":
-            # gb18030 decodes whatever gbk does, identically; skip it.
+            # gb18030 decodes whatever gbk does, identically; skip it. So gbk is the only candidate, and its
+            # score counts only as zero or not: one search instead of finding every common character.
+            candidates.append((1 if _COMMON.search(text) else 0, enc, text))
             break
+        candidates.append((len(_COMMON.findall(text)), enc, text))
     if candidates:
         score, enc, text = max(candidates, key=lambda c: c[0])
         if score:
@@ -81,13 +83,22 @@ def decode(data: bytes) -> tuple[str, str]:
     raise LoadError("decode", "undecodable", "not UTF-8, GBK/GB18030, Big5 or UTF-16, and no Chinese text recognised")
 
 
+_HEAD = 512  # bytes decoded first when testing for UTF-8 with a few errors
+
+
 def _utf8_with_few_errors(data: bytes) -> tuple[str, str] | None:
     """UTF-8 with a handful of broken bytes (an excerpt cut inside a character, a stray byte): keep the
     text, with U+FFFD for the broken bytes. GBK or Big5 read as UTF-8 breaks on nearly every character,
     so a small error budget cannot mistake them for UTF-8."""
+    budget = max(3, len(data) // 2000)
+    # The first bytes alone usually exceed the budget for GBK or Big5: each U+FFFD of the head is one of the
+    # whole text, except perhaps the last (a character cut by the slice), so more than budget + 1 of them
+    # settles it without decoding the whole file.
+    if data[:_HEAD].decode("utf-8", errors="replace").count("\ufffd") > budget + 1:
+        return None
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    if bad <= max(3, len(data) // 2000) and _COMMON.search(text):
+    if bad <= budget and _COMMON.search(text):
         return text, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
     return None
 
