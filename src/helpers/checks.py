@@ -12,6 +12,7 @@ per failing or unknown case and one ``scope=all`` summary row. The 2019 form's s
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from .codebook import codes
 
@@ -87,7 +88,7 @@ def _sum_case(names: tuple[str, ...], values: list, statuses: list[str]) -> tupl
         tv = values[-1]
         if _eq(s, tv):
             return "true", ""
-        texts = [_num(v) for v in parts]
+        texts = [str(v) if type(v) is int else _num(v) for v in parts]  # _num, inlined for ints
         nonzero = ", ".join([f"{name}={t}" for name, t, v in zip(names, texts, parts) if v])
         lead = nonzero if nonzero else "all parts 0"
         return "false", (f"{lead} but {names[-1]}={_num(tv)} ({'+'.join(names[:-1])} = {'+'.join(texts)} = "
@@ -111,16 +112,18 @@ def _cannot_check(names: tuple[str, ...], statuses: tuple[str, ...]) -> tuple[st
             bool(kinds) and all(k == "blank" for k in kinds))
 
 
-def _balance(get, applicant: str) -> tuple[str, str]:
-    names = ("new_received", "carried_over", "handled_total", "carried_forward")
-    cells = [get(r, applicant) for r in names]
-    bad = [(n, st) for n, (_, st) in zip(names, cells) if st != "printed"]
-    if bad:
-        statuses = [st for _, st in bad]
-        z = [(v if st == "printed" else 0) for v, st in cells]
+_BALANCE_ROWS = ("new_received", "carried_over", "handled_total", "carried_forward")
+
+
+def _balance(values: tuple, statuses: tuple) -> tuple[str, str]:
+    """一 + 二 = (七) + 四 for one applicant column (``values``/``statuses``: the cells of the four rows)."""
+    if statuses.count("printed") != 4:
+        bad = [(n, st) for n, st in zip(_BALANCE_ROWS, statuses) if st != "printed"]
+        kinds = [st for _, st in bad]
+        z = [(v if st == "printed" else 0) for v, st in zip(values, statuses)]
         detail = "cannot check: " + ", ".join(f"{n} {st}" for n, st in bad)
-        return "unknown", detail + _zero_tail(statuses, _eq(z[0] + z[1], z[2] + z[3]))
-    a, b, c, d = (v for v, _ in cells)
+        return "unknown", detail + _zero_tail(kinds, _eq(z[0] + z[1], z[2] + z[3]))
+    a, b, c, d = values
     if _eq(a + b, c + d):
         return "true", ""
     return "false", (f"new_received+carried_over = {_num(a)}+{_num(b)} = {_num(a + b)} but "
@@ -144,12 +147,14 @@ def _outcomes(rows: list[str], values: tuple, statuses: tuple, total: Cell) -> t
     s = sum(values)
     if _eq(s, total[0]):
         return "true", ""
-    nonzero = ", ".join(f"{r}={_num(v)}" for r, v in zip(rows, values) if v)
+    # _num inlined for ints (f"{v}" of an int is str(v))
+    nonzero = ", ".join([f"{r}={v}" if type(v) is int else f"{r}={_num(v)}" for r, v in zip(rows, values) if v])
     lead = nonzero if nonzero else "all outcome rows 0"
     return "false", f"{lead} but handled_total={_num(total[0])} (sum of outcome rows = {_num(s)})"
 
 
 _COL = {a: j for j, a in enumerate(APPLICANTS)}
+_REQUEST_FIELDS = itemgetter("row", "applicant", "value", "status")
 _SUM_NAMES = (*ORGS, "total")  # requests_applicant_sum: the six columns, then the total
 _APPEALS_NAMES = (*PARTS, "total")
 
@@ -161,30 +166,29 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
     # the requests matrix as parallel value and status lists per row, in the order rows first appear
     values: dict[str, list] = {}
     statuses: dict[str, list[str]] = {}
-    for r in requests:
-        row = r["row"]
+    col = _COL.get
+    for row, applicant, value, status in map(_REQUEST_FIELDS, requests):
         vs = values.get(row)
         if vs is None:
             vs = values[row] = [None] * ncols
             sts = statuses[row] = ["missing"] * ncols
         else:
             sts = statuses[row]
-        j = _COL.get(r["applicant"])
+        j = col(applicant)
         if j is not None:
-            vs[j] = r["value"]
-            sts[j] = r["status"]
+            vs[j] = value
+            sts[j] = status
     rows = list(values)
     absent_v, absent_s = [None] * ncols, ["missing"] * ncols
-
-    def get(row: str, applicant: str) -> Cell:
-        j = _COL[applicant]
-        return values.get(row, absent_v)[j], statuses.get(row, absent_s)[j]
 
     if not requests or all(sts.count("missing") == ncols for sts in statuses.values()):
         for check in ("requests_balance", "requests_outcomes_sum", "requests_applicant_sum"):
             out.append(_row(report_id, check, "all", "unknown", "cannot check: requests table not found"))
     else:
-        results = [(a, *_balance(get, a)) for a in APPLICANTS]
+        # the four balance rows' cells, one tuple per applicant column
+        bal_values = zip(*[values.get(r, absent_v) for r in _BALANCE_ROWS])
+        bal_statuses = zip(*[statuses.get(r, absent_s) for r in _BALANCE_ROWS])
+        results = [(a, *_balance(v, st)) for a, v, st in zip(APPLICANTS, bal_values, bal_statuses)]
         out += _summary(report_id, "requests_balance", results, "applicant columns")
         outcome_rows = [r for r in rows if r in OUTCOME_ROWS]
         # columns of the outcome rows: one tuple of values (and of statuses) per applicant

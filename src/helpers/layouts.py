@@ -223,6 +223,37 @@ def _row_cells(ln: str, raw: str, line: int, sep: str, markdown: bool) -> list[C
     return [Cell(kind, key, r, line, value, unit, col, gap) for kind, key, r, value, unit, col, gap in specs]
 
 
+def _tab_row_cells(ln: str, raw: str, line: int, out: list[Cell]) -> None:
+    """A tab row's cells, appended to ``out``: :func:`_row_cells` with ``sep="\\t"``, in one pass.
+
+    Section 三 prints ~30 such rows per report and their numbers differ from report to report, so a
+    cached template rarely helps them; here each part is classified (cached per cell text) and turned into
+    a :class:`Cell` directly. Only a row with an empty slot *between two values* may have gaps, which the
+    template decides: such a row goes to :func:`_row_cells` (trailing and leading tabs are padding)."""
+    parts = ln.split("\t")
+    raws = parts
+    if raw != ln:
+        raws = raw.split("\t")
+        if len(raws) != len(parts):
+            raws = parts  # as _row_cells: the raw line does not split alike, so the normalised text stands
+    start = len(out)
+    seen_value = blank_after_value = False
+    for col, t in enumerate(parts):
+        key, kind, value, unit = classify(t)  # kind "empty" exactly when t is blank (key has no whitespace)
+        if kind == "num" or kind == "ph":
+            if blank_after_value:  # `3\t\t1`: a gap the template has to weigh
+                del out[start:]
+                out.extend(_row_cells(ln, raw, line, "\t", False))
+                return
+            seen_value = True
+        elif kind == "empty":
+            blank_after_value = seen_value
+            continue
+        elif kind == "rule":
+            continue
+        out.append(Cell(kind, key, raws[col].strip(), line, value, unit, col))
+
+
 def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
     """PDF text: the trailing run of value tokens are cells; everything before them is one label."""
     toks = [t for t in _SPACE_SPLIT.split(norm.strip()) if t]
@@ -277,8 +308,10 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
             if not tab and "|" not in ln and "｜" not in ln:
                 cells.extend(_space_cells(ln, raw[i], line))
                 continue
-            sep = "\t" if tab and ("\t" in ln or "|" not in ln) else "|"
-            cells.extend(_row_cells(ln, raw[i], line, sep, markdown))
+            if tab and ("\t" in ln or "|" not in ln):
+                _tab_row_cells(ln, raw[i], line, cells)
+            else:
+                cells.extend(_row_cells(ln, raw[i], line, "|", markdown))
         return layout, cells
     if layout == SPACE:
         for i in range(n):

@@ -1,0 +1,368 @@
+"""The second round of table-stage speed-ups gives exactly what the code it replaced gave (issue 7, "Scale").
+
+Each ``_old_*`` function below is the replaced code as it stood before this round, kept verbatim as an
+oracle: tokenising (tab rows now go through one pass instead of a cached row template), and the form checks.
+Generated blocks and matrices go through both and must give the same cells and rows; then whole reports
+(the seeds, synthetic copies of them, thinned and cut copies) are parsed with the old code patched in and
+must give the same rows, compared by ``repr`` so that a changed type (an int for a float) fails too.
+No timings are asserted.
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from helpers import checks, layouts
+from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, RESULTS, _APPEALS_NAMES, _COL,
+                            _SUM_NAMES, Cell as CheckCell, _as_zero, _cannot_check, _eq, _kinds, _num, _row,
+                            _summary, _zero_tail, table_checks)
+from helpers.codebook import codes
+from helpers.layouts import (ALTERNATING, CELL_BLANK, CELL_LINE, CELL_PIPE, MARKDOWN, PAGE_NUMBER, PIPE, SPACE,
+                             TAB, _LONE_PIPES, _SPACE_VALUES, Cell, _cell, _cell_blank, _page_break_blanks,
+                             _row_cells, _space_cells, _split_pair, detect_layout, tokenize)
+from helpers.normalize import normalize_lines
+from helpers.parse import parse_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAYOUTS = (None, TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_LINE, SPACE)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tokenising: tokenize as it was, every tab row through the cached template (_row_cells).
+def _old_tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | None = None) -> tuple[str, list[Cell]]:
+    """Cut a block (``norm[i]`` is line ``first_line + i``) into cells; returns (layout, cells)."""
+    layout = layout or detect_layout(norm)
+    cells: list[Cell] = []
+    n = len(norm)
+    if layout in (TAB, PIPE, MARKDOWN):
+        tab, markdown = layout == TAB, layout == MARKDOWN
+        for i in range(n):
+            ln = norm[i]
+            if not ln or ln.isspace() or (len(ln) < 24 and PAGE_NUMBER.match(ln)):
+                continue
+            line = first_line + i
+            if not tab and "|" not in ln and "｜" not in ln:
+                cells.extend(_space_cells(ln, raw[i], line))
+                continue
+            sep = "\t" if tab and ("\t" in ln or "|" not in ln) else "|"
+            cells.extend(_row_cells(ln, raw[i], line, sep, markdown))
+        return layout, cells
+    if layout == SPACE:
+        for i in range(n):
+            ln = norm[i]
+            if ln.strip() and not PAGE_NUMBER.match(ln):
+                cells.extend(_space_cells(ln, raw[i], first_line + i))
+        return layout, cells
+    if layout == CELL_BLANK:
+        return layout, _cell_blank(norm, raw, first_line)
+    # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
+    prev_pipe = False
+    blank_cells = layout in (ALTERNATING, CELL_LINE)  # a blank line is an empty cell
+    furniture = _page_break_blanks(norm) if blank_cells else set()
+    for i in range(n):
+        ln = norm[i]
+        line = first_line + i
+        if not ln or ln.isspace():
+            if blank_cells and i not in furniture:
+                cells.append(Cell("empty", "", "", line))
+            prev_pipe = False
+            continue
+        if PAGE_NUMBER.match(ln):
+            continue
+        s = ln.strip()
+        if "|" in s and _LONE_PIPES.match(s):
+            npipes = s.count("|") + s.count("｜")
+            if layout == CELL_PIPE and npipes == 1:
+                cells.append(Cell("empty", "", s, line))
+            elif layout == ALTERNATING and prev_pipe and npipes == 1:
+                cells.append(Cell("empty", "", s, line))
+            prev_pipe = True
+            continue
+        prev_pipe = False
+        parts = [p for p in _split_pair(ln, raw[i]) if p[0].strip()]
+        if not parts:
+            continue
+        if len(parts) == 1 and layout == CELL_LINE and _SPACE_VALUES.search(ln):
+            cells.extend(_space_cells(ln, raw[i], line))
+            continue
+        if len(parts) > 1:  # a whole row on one line (D48's values line): its empty slots are positioned
+            cells.extend(_row_cells(ln, raw[i], line, "|", False))
+            continue
+        for t, r in parts:
+            c = _cell(t, r, line)
+            if c:
+                cells.append(c)
+    return layout, cells
+
+
+# Cell texts (values, placeholders, rules, blanks, labels whose raw differs from the normalised text) and
+# ways to join them into a line; tabs dominate, since the one-pass tab row is what changed.
+TOKENS = ["0", "7", "12", "3.5", "1,234", "+4", "-2", "245万", "3万元", "10元", "5件", "?3", "?", "/", "-", "--", "—",
+          "无", "---", ":---:", "===", "- 5 -", "第 3 页", "2/9", "（一）予以公开", "(二)部分公开", "1.属于国家秘密",
+          "3.其他", "总计", "自然人", "法人或其他组织", "科研 机构", "規章", "行政許可", "本年新收政府信息公开申请数量",
+          "第二十条第（一）项", "信息内容", "本年制发件数", "(七)总计", "ā", "　", " ", "", "予以公开0", "9 9", "\u3000 "]
+SEPS = ["\t", "\t", "\t", "\t\t", " \t", "\t ", "|", " | ", "｜", " ", "  "]
+
+
+@hs.composite
+def tab_blocks(draw) -> list[str]:
+    """A block of raw lines, mostly tab rows (leading, trailing and doubled tabs), some blank or piped."""
+    lines = []
+    for _ in range(draw(hs.integers(1, 14))):
+        shape = draw(hs.sampled_from(["row", "row", "row", "row", "cell", "blank"]))
+        if shape == "blank":
+            lines.append(draw(hs.sampled_from(["", " ", "\t", "\t\t"])))
+        elif shape == "cell":
+            lines.append(draw(hs.sampled_from(TOKENS)))
+        else:
+            toks = draw(hs.lists(hs.sampled_from(TOKENS), min_size=1, max_size=10))
+            lead = draw(hs.sampled_from(["", "", "\t", "\t\t"]))
+            tail = draw(hs.sampled_from(["", "", "\t", "\t\t"]))
+            lines.append(lead + draw(hs.sampled_from(SEPS)).join(toks) + tail)
+    return lines
+
+
+def _fields(cells: list[Cell]) -> list[tuple]:
+    return [(c.kind, c.key, c.raw, c.line, c.value, type(c.value), c.unit, c.col, c.gap) for c in cells]
+
+
+@SETTINGS
+@given(tab_blocks(), hs.sampled_from(LAYOUTS), hs.integers(1, 500), hs.booleans())
+def test_tokenize_matches_the_template_version(raw, layout, first_line, same_raw):
+    norm = normalize_lines(raw)
+    if same_raw:  # the raw line equal to the normalised one (the common case: no full-width characters)
+        raw = list(norm)
+    new_layout, new = tokenize(norm, raw, first_line, layout)
+    old_layout, old = _old_tokenize(norm, raw, first_line, layout)
+    assert new_layout == old_layout
+    assert _fields(new) == _fields(old)
+
+
+def test_tab_rows_of_the_seeds_match_the_template_version(seed_texts):
+    n = 0
+    for text in seed_texts.values():
+        raw = text.split("\n")
+        norm = normalize_lines(raw)
+        for i in range(0, len(raw), 20):  # overlapping windows, read as tab rows whatever they are
+            block_norm, block_raw = norm[i:i + 40], raw[i:i + 40]
+            assert _fields(tokenize(block_norm, block_raw, i + 1, TAB)[1]) == \
+                _fields(_old_tokenize(block_norm, block_raw, i + 1, TAB)[1])
+            n += 1
+    assert n > 20
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The form checks: the versions before this round.
+def _old_sum_case(names: tuple[str, ...], values: list, statuses: list[str]) -> tuple[str, str]:
+    """One `total = sum of parts` case (applicant sum, appeals sum) → (holds, detail); the last of the
+    parallel ``names``/``values``/``statuses`` is the total."""
+    if statuses.count("printed") == len(statuses):  # the common case, checked without building text
+        parts = values[:-1]
+        s = sum(parts)
+        tv = values[-1]
+        if _eq(s, tv):
+            return "true", ""
+        texts = [_num(v) for v in parts]
+        nonzero = ", ".join([f"{name}={t}" for name, t, v in zip(names, texts, parts) if v])
+        lead = nonzero if nonzero else "all parts 0"
+        return "false", (f"{lead} but {names[-1]}={_num(tv)} ({'+'.join(names[:-1])} = {'+'.join(texts)} = "
+                         f"{_num(s)})")
+    head, all_blank = _cannot_check(names, tuple(statuses))
+    if not all_blank:
+        return "unknown", head
+    zeros = [(v if st == "printed" else 0) for v, st in zip(values, statuses)]
+    holds0 = _eq(sum(zeros[:-1]), zeros[-1])
+    shown = ", ".join(f"{name}={_num(v)}" for name, v, st in zip(names, values, statuses) if st == "printed")
+    return "unknown", head + _as_zero(holds0, shown)
+
+
+def _old_balance(get, applicant: str) -> tuple[str, str]:
+    names = ("new_received", "carried_over", "handled_total", "carried_forward")
+    cells = [get(r, applicant) for r in names]
+    bad = [(n, st) for n, (_, st) in zip(names, cells) if st != "printed"]
+    if bad:
+        statuses = [st for _, st in bad]
+        z = [(v if st == "printed" else 0) for v, st in cells]
+        detail = "cannot check: " + ", ".join(f"{n} {st}" for n, st in bad)
+        return "unknown", detail + _zero_tail(statuses, _eq(z[0] + z[1], z[2] + z[3]))
+    a, b, c, d = (v for v, _ in cells)
+    if _eq(a + b, c + d):
+        return "true", ""
+    return "false", (f"new_received+carried_over = {_num(a)}+{_num(b)} = {_num(a + b)} but "
+                     f"handled_total+carried_forward = {_num(c)}+{_num(d)} = {_num(c + d)}")
+
+
+def _old_outcomes(rows: list[str], values: tuple, statuses: tuple, total: Cell) -> tuple[str, str]:
+    """(七) against the sum of the outcome rows, for one applicant column (``values``/``statuses``: the
+    outcome rows' cells in that column, parallel to ``rows``)."""
+    total_bad = total[1] != "printed"
+    if total_bad or statuses.count("printed") != len(statuses):
+        bad = [(r, st) for r, st in zip(rows, statuses) if st != "printed"]
+        kinds = [st for _, st in bad] + ([total[1]] if total_bad else [])
+        if len(bad) == len(rows):
+            where = "every outcome row" + (" and handled_total" if total_bad else "")
+        else:
+            where = ", ".join([r for r, _ in bad] + (["handled_total"] if total_bad else []))
+        s0 = sum(v if st == "printed" else 0 for v, st in zip(values, statuses))
+        t0 = total[0] if not total_bad else 0
+        return "unknown", f"cannot check: {_kinds(kinds)} cells in {where}" + _zero_tail(kinds, _eq(s0, t0))
+    s = sum(values)
+    if _eq(s, total[0]):
+        return "true", ""
+    nonzero = ", ".join(f"{r}={_num(v)}" for r, v in zip(rows, values) if v)
+    lead = nonzero if nonzero else "all outcome rows 0"
+    return "false", f"{lead} but handled_total={_num(total[0])} (sum of outcome rows = {_num(s)})"
+
+
+def _old_table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> list[dict]:
+    """Check rows for one report (requests/appeals rows as produced by :func:`helpers.tables.parse_tables`)."""
+    out: list[dict] = []
+    ncols = len(APPLICANTS)
+    # the requests matrix as parallel value and status lists per row, in the order rows first appear
+    values: dict[str, list] = {}
+    statuses: dict[str, list[str]] = {}
+    for r in requests:
+        row = r["row"]
+        vs = values.get(row)
+        if vs is None:
+            vs = values[row] = [None] * ncols
+            sts = statuses[row] = ["missing"] * ncols
+        else:
+            sts = statuses[row]
+        j = _COL.get(r["applicant"])
+        if j is not None:
+            vs[j] = r["value"]
+            sts[j] = r["status"]
+    rows = list(values)
+    absent_v, absent_s = [None] * ncols, ["missing"] * ncols
+
+    def get(row: str, applicant: str) -> Cell:
+        j = _COL[applicant]
+        return values.get(row, absent_v)[j], statuses.get(row, absent_s)[j]
+
+    if not requests or all(sts.count("missing") == ncols for sts in statuses.values()):
+        for check in ("requests_balance", "requests_outcomes_sum", "requests_applicant_sum"):
+            out.append(_row(report_id, check, "all", "unknown", "cannot check: requests table not found"))
+    else:
+        results = [(a, *_old_balance(get, a)) for a in APPLICANTS]
+        out += _summary(report_id, "requests_balance", results, "applicant columns")
+        outcome_rows = [r for r in rows if r in OUTCOME_ROWS]
+        # columns of the outcome rows: one tuple of values (and of statuses) per applicant
+        col_values = list(zip(*[values[r] for r in outcome_rows])) or [()] * ncols
+        col_statuses = list(zip(*[statuses[r] for r in outcome_rows])) or [()] * ncols
+        handled_v, handled_s = values.get("handled_total", absent_v), statuses.get("handled_total", absent_s)
+        results = [(a, *_old_outcomes(outcome_rows, col_values[j], col_statuses[j], (handled_v[j], handled_s[j])))
+                   for j, a in enumerate(APPLICANTS)]
+        out += _summary(report_id, "requests_outcomes_sum", results, "applicant columns")
+        results = [(r, *_old_sum_case(_SUM_NAMES, values[r], statuses[r])) for r in rows]
+        out += _summary(report_id, "requests_applicant_sum", results, "rows")
+
+    app = {(r["proceeding"], r["result"]): (r["value"], r["status"]) for r in appeals}
+    if not appeals or all(st == "missing" for _, st in app.values()):
+        out.append(_row(report_id, "appeals_sum", "all", "unknown", "cannot check: appeals table not found"))
+    else:
+        results = []
+        for p in PROCEEDINGS:
+            cells = [app.get((p, r), (None, "missing")) for r in _APPEALS_NAMES]
+            results.append((p, *_old_sum_case(_APPEALS_NAMES, [v for v, _ in cells], [st for _, st in cells])))
+        out += _summary(report_id, "appeals_sum", results, "proceedings")
+    return out
+
+
+_ROW_CODES = tuple(codes("requests", "row"))
+STATUSES = ("blank", "ambiguous", "missing")  # besides printed
+VALUES = (0, 0, 1, 2, 3, 7, 12, 2.5, 0.5, 1e9, -1, 3.0)
+
+
+@hs.composite
+def matrices(draw):
+    """requests and appeals rows with random values and statuses, rows missing, repeated or out of order."""
+    rng = random.Random(draw(hs.integers(0, 2**32)))
+    rows = [r for r in _ROW_CODES if rng.random() < 0.9]
+    if rng.random() < 0.2:
+        rng.shuffle(rows)
+    consistent = rng.random() < 0.4  # a matrix that adds up, so the checks hold where every cell is printed
+    zeros = rng.choice((0.0, 0.5, 0.95, 1.0))  # share of zeros (`all parts 0` details)
+    printed = rng.choice((0.0, 0.5, 0.9, 1.0))  # share of printed cells
+
+    def value() -> float | int:
+        return 0 if rng.random() < zeros else rng.choice(VALUES)
+
+    requests = []
+    for r in rows:
+        vals = [value() for _ in ORGS]
+        vals.append(sum(vals) if consistent else value())
+        for a, v in zip(APPLICANTS, vals):
+            if rng.random() < 0.05:
+                continue  # a cell left out
+            stt = "printed" if rng.random() < printed else rng.choice(STATUSES)
+            requests.append({"row": r, "applicant": a, "value": v if stt == "printed" else None, "status": stt})
+    if rng.random() < 0.1:  # a row printed twice, an unknown applicant
+        requests += [dict(q) for q in requests[:9]]
+    if rng.random() < 0.05:
+        requests.append({"row": "granted", "applicant": "someone", "value": 1, "status": "printed"})
+    if rng.random() < 0.05:
+        requests = [dict(q, status="missing", value=None) for q in requests]
+    appeals = []
+    for p in PROCEEDINGS:
+        vals = [value() for _ in PARTS]
+        vals.append(sum(vals) if consistent else value())
+        for res, v in zip(RESULTS, vals):
+            if rng.random() < 0.05:
+                continue
+            stt = "printed" if rng.random() < printed else rng.choice(STATUSES)
+            appeals.append({"proceeding": p, "result": res, "value": v if stt == "printed" else None, "status": stt})
+    if rng.random() < 0.05:
+        appeals = []
+    return requests, appeals
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matrices())
+def test_table_checks_match_the_previous_version(m):
+    requests, appeals = m
+    new, old = table_checks("r", requests, appeals), _old_table_checks("r", requests, appeals)
+    assert repr(new) == repr(old)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whole reports, parsed with this round's code and with the old code patched in.
+@pytest.fixture(scope="module")
+def report_bytes(tmp_path_factory) -> dict[str, bytes]:
+    """The seeds plus 30 synthetic reports (benchmarks/synth.py, fixed seed) and thinned and cut copies."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.synth import make_corpus
+    finally:
+        sys.path.remove(str(ROOT))
+    seeds = sorted((ROOT / "data" / "raw").glob("0*.txt"))
+    out = {p.name: p.read_bytes() for p in seeds}
+    for p in make_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("synthetic"), 30, seed=11, subfolders=1):
+        out[p.name] = p.read_bytes()
+    rng = random.Random(13)
+    for p in seeds:
+        lines = p.read_text(encoding="utf-8").split("\n")
+        out[f"thinned_{p.name}"] = "\n".join(x for x in lines if rng.random() > 0.1).encode()
+        out[f"cut_{p.name}"] = "\n".join(lines[:rng.randint(10, len(lines))]).encode()
+    return out
+
+
+def test_reports_parse_the_same_with_the_old_code(report_bytes, monkeypatch):
+    fast = {name: parse_bytes(data, name) for name, data in report_bytes.items()}
+    with monkeypatch.context() as m:
+        m.setattr(layouts, "tokenize", _old_tokenize)
+        m.setattr(checks, "table_checks", _old_table_checks)
+        from helpers import parse, tables
+        m.setattr(tables, "tokenize", _old_tokenize)
+        m.setattr(parse.checks, "table_checks", _old_table_checks)
+        plain = {name: parse_bytes(data, name) for name, data in report_bytes.items()}
+    assert sum(len(r.tables.get("requests", [])) for r in fast.values()) > 1000  # the tables were really read
+    for name in report_bytes:
+        assert fast[name].report == plain[name].report, name
+        assert repr(fast[name].tables) == repr(plain[name].tables), name
