@@ -105,6 +105,14 @@ def _figure(figures: list[dict], metric: str) -> dict | None:
     return next((f for f in figures if f["metric"] == metric), None)
 
 
+def _first_figures(figures: list[dict]) -> dict[str, dict]:
+    """The first figure of each metric (what ``_figure`` finds), in one pass for a check that looks up many."""
+    first: dict[str, dict] = {}
+    for f in figures:
+        first.setdefault(f["metric"], f)
+    return first
+
+
 def _q(f: dict) -> str:
     return f'"{f["quote"]}"'
 
@@ -176,10 +184,11 @@ def prose_breakdown_sum(rid: str, doc: Doc, figures: list[dict]) -> list[dict]:
         verb = {"true": "equal", "false": "do not add up to", "unknown": "cannot be compared exactly with"}[holds]
         cases.append((t["metric"], holds, f"{t['metric']} stated {fmt(tv)} ({_q(t)}); its parts "
                                           f"{_parts_text(b.parts)} {verb} it"))
-    received = _figure(figures, "requests_received")
-    handled = _figure(figures, "requests_handled")
-    carried = _figure(figures, "requests_carried_over")
-    outcomes = [f for m in OUTCOME_METRICS if (f := _figure(figures, m))]
+    first = _first_figures(figures)
+    received = first.get("requests_received")
+    handled = first.get("requests_handled")
+    carried = first.get("requests_carried_over")
+    outcomes = [f for m in OUTCOME_METRICS if (f := first.get(m))]
     if outcomes and (handled or received):
         s = sum(num(f["value"]) or 0 for f in outcomes)
         if handled:
@@ -193,7 +202,7 @@ def prose_breakdown_sum(rid: str, doc: Doc, figures: list[dict]) -> list[dict]:
         rel = {"true": "equal", "false": "exceed" if s > base else "fall short of",
                "unknown": "fall short of (the rest may be pending)"}[holds]
         cases.append(("requests_outcomes", holds, f"prose outcomes {_parts_text(outcomes)} {rel} the {label}"))
-    applicants = [f for m in APPLICANT_METRICS if (f := _figure(figures, m))]
+    applicants = [f for m in APPLICANT_METRICS if (f := first.get(m))]
     if applicants and received:
         s = sum(num(f["value"]) or 0 for f in applicants)
         base = num(received["value"])
@@ -212,9 +221,10 @@ def prose_vs_table_decisions(rid: str, figures: list[dict], disclosure: list[dic
     """Licensing and penalty counts in the prose vs table 二's 处理决定数量."""
     check = "prose_vs_table_decisions"
     cases = []
+    first = _first_figures(figures)
     for item, explicit, bare in (("licensing", "licensing_decisions", "admin_approval_items"),
                                  ("penalty", "penalty_decisions", "admin_penalty_items")):
-        f = _figure(figures, explicit) or _figure(figures, bare)
+        f = first.get(explicit) or first.get(bare)
         if f is None:
             continue
         v = num(f["value"])

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import chain
-from typing import Iterable
+from itertools import compress
+from typing import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -94,6 +94,7 @@ def _as_number(value: Decimal) -> int | float:
 def _token(m: re.Match[str], s: str) -> Token | None:
     pre, digits, chinese, wan, more, pct, unit = m.groups()  # the groups of _TOKEN, in order
     unit = "%" if pct else (unit or "")
+    end = m.end()
     if chinese is not None:
         if not unit or unit == "%":
             return None  # Chinese numerals count only with a unit (一是, 十四五 are not numbers)
@@ -102,11 +103,10 @@ def _token(m: re.Match[str], s: str) -> Token | None:
             return None
         value: int | float = n * 100000000 if wan == "亿" else n  # 万 is inside the numeral already
     else:
-        value = _digits_value(digits, wan)
-    end = m.end()
-    if not unit:
-        if more or _NOT_COUNT_NEXT.match(s, end, end + 2) or s[max(0, m.start() - 1):m.start()] == "第":
+        # unitless digits are tested before their value is worked out: about half are dates (2022年)
+        if not unit and (more or _NOT_COUNT_NEXT.match(s, end, end + 2) or s[max(0, m.start() - 1):m.start()] == "第"):
             return None
+        value = _digits_value(digits, wan)
     qualifier = "exact"
     after = s[end:end + 2]
     if more:
@@ -615,9 +615,13 @@ def _key_after(c: Context) -> Found | None:
 
 def read_line(s: str) -> tuple[list[Found], list[str]]:
     """All figures in one squeezed line, in order, with warnings for numbers deliberately left out."""
+    return _read_tokens(s, tokens(s))
+
+
+def _read_tokens(s: str, toks: list[Token]) -> tuple[list[Found], list[str]]:
+    """read_line given ``tokens(s)`` (extract_figures has them already)."""
     out: list[Found] = []
     warn: list[str] = []
-    toks = tokens(s)
     if not toks:
         return out, warn
     st = LineState()
@@ -649,11 +653,30 @@ def read_line(s: str) -> tuple[list[Found], list[str]]:
     return out, warn
 
 
+# Every _REQUESTS_NONE match starts with one of these (its branches open with 未/没有/无 and 依申请公开).
+_NONE_START = re.compile("[未没无依]")
+
+
+def _nil_matches(s: str) -> Iterator[re.Match[str]]:
+    """``_REQUESTS_NONE.finditer(s)``, jumping in C between the characters a match can start with (the
+    pattern opens with no fixed character, so finditer tries all three branches at every position)."""
+    search, match = _NONE_START.search, _REQUESTS_NONE.match
+    pos = 0
+    while (hit := search(s, pos)) is not None:
+        p = hit.start()
+        m = match(s, p)
+        if m is None:
+            pos = p + 1
+        else:
+            yield m
+            pos = m.end()  # never empty: every branch names 公开
+
+
 def requests_none(s: str) -> re.Match[str] | None:
     """A nil return stated in words (未收到…申请), the only figure read without a numeral."""
     if "公开" not in s:  # every branch of _REQUESTS_NONE names 公开
         return None
-    for m in _REQUESTS_NONE.finditer(s):
+    for m in _nil_matches(s):
         if not re.search(_NOT_REVIEW, m.group(0)):
             return m
     return None
@@ -688,18 +711,18 @@ def _prose_lines(doc: Doc, sections: dict[str, Section]) -> list[int]:
                 in_table[a:b + 1] = b"\x01" * (b + 1 - a)
     problems = sections.get("problems")
     skip_a, skip_b = (problems.start, problems.end) if problems is not None else (1, 0)
-    numbers: Iterable[int] = range(1, size)
-    if skip_a <= skip_b:
-        numbers = chain(range(1, min(skip_a, size)), range(max(skip_b + 1, 1), size))
     out = []
-    for n in numbers:
-        line = norm[n - 1]
+    # compress finds the non-empty lines (about half of a report is blank) in C; the two tests below are
+    # pure, so the cheap one (a short or unpunctuated line inside tables 二-四: most table rows) goes first.
+    for n, line in compress(enumerate(norm, 1), norm):
+        if skip_a <= n <= skip_b:
+            continue
         stripped = line.strip()
         if not stripped:
             continue
-        if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(stripped):
-            continue
         if in_table[n] and (len(stripped) < 15 or not _PUNCT.search(line)):
+            continue
+        if ("\t" in stripped or stripped.count("|") >= 2) and _is_table_row(stripped):
             continue
         out.append(n)
     return out
@@ -766,11 +789,15 @@ def extract_figures(doc: Doc, sections: dict[str, Section], year: int | None) ->
         s = _squeezed(norm_line)
         if not s:
             continue
-        found, warn = read_line(s)
-        if any(f.metric in _PART_NAMES for f in found):
-            _totals_read[s] = found
-        for w in warn:
-            warnings.append({"line": n, "message": w})
+        toks = tokens(s)
+        if toks:
+            found, warn = _read_tokens(s, toks)
+            if any(f.metric in _PART_NAMES for f in found):
+                _totals_read[s] = found
+            for w in warn:
+                warnings.append({"line": n, "message": w})
+        else:
+            found = []  # read_line finds nothing in a line without numbers: most prose lines
         nil = requests_none(s)
         if not found and nil is None:
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress, count
 
 from .model import Doc, Section
 from .sections import heading_key
@@ -111,6 +112,19 @@ def _sq(line: str) -> str:
     return "".join(line.split())
 
 
+def _sq_all(lines: list[str]) -> list[str]:
+    """``[_sq(line) for line in lines]``, run in C (no Python frame per line): the fallbacks squeeze every line."""
+    return list(map("".join, map(str.split, lines)))
+
+
+# Every wording _find_heading looks for (heading, sub-head, label) names 问题 or 不足: a line without either
+# is skipped by one search run in C, not by the three tests in turn.
+_PROBLEM_WORD = re.compile("问题|不足")
+# A line _prose_span keeps names an attachment (附件/附表) or is a paragraph (20+ characters holding
+# punctuation, the second branch): every other line is skipped in C.
+_PARA_OR_ATTACHMENT = re.compile(r"附[件表]|(?=[\s\S]{20})[\s\S]*?[,，。;；]")
+
+
 def is_problems_heading(norm_line: str) -> bool:
     """A short line (or one starting with a part numeral) that names the problems part."""
     return _is_heading_sq(_sq(norm_line))
@@ -169,17 +183,19 @@ def _find_heading(doc: Doc, sq: list[str] | None = None) -> tuple[int, str] | No
 
     ``sq``: the squeezed normalised lines, when the caller has them."""
     if sq is None:
-        sq = [_sq(line) for line in doc.norm]
-    for i, s in enumerate(sq, start=1):
-        if _is_heading_sq(s):
+        sq = _sq_all(doc.norm)
+    named = list(compress(count(1), map(_PROBLEM_WORD.search, sq)))  # the only lines that can match below
+    for i in named:
+        if _is_heading_sq(sq[i - 1]):
             return i, "heading"
     # D151-style: no part heading, only (一)存在问题 … (二)进一步整改 blocks
-    for i, s in enumerate(sq, start=1):
+    for i in named:
+        s = sq[i - 1]
         if len(s) <= _MAX_HEADING and _SUBHEAD.match(s):
             return i, "subheads"
     # no heading at all, but a label opens the problems text: 存在的主要问题：一是…
-    for i, s in enumerate(sq, start=1):
-        if _LABEL.match(s):
+    for i in named:
+        if _LABEL.match(sq[i - 1]):
             return i, "label"
     return None
 
@@ -204,9 +220,10 @@ def _prose_span(doc: Doc, sq: list[str] | None = None) -> tuple[int, int] | None
     attachment line. Paragraphs are non-blank lines of 20+ characters with sentence punctuation.
     """
     if sq is None:
-        sq = [_sq(line) for line in doc.norm]
+        sq = _sq_all(doc.norm)
     paras: list[int] = []
-    for n, s in enumerate(sq, start=1):
+    for n in compress(count(1), map(_PARA_OR_ATTACHMENT.match, sq)):  # blank and short lines skipped in C
+        s = sq[n - 1]
         if _ATTACHMENT.match(s) and len(s) <= 20:
             paras.append(-n)  # marks the end of the prose
             continue
@@ -365,7 +382,7 @@ def locate_problems(doc: Doc, sections: dict[str, Section]) -> ProblemsSpan | No
 
     def sq() -> list[str]:  # squeezed lines, computed once and only when a fallback needs them
         if not sq_cache:
-            sq_cache.append([_sq(line) for line in doc.norm])
+            sq_cache.append(_sq_all(doc.norm))
         return sq_cache[0]
 
     if sec is not None and sec.heading_line:

@@ -72,42 +72,85 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+# Anchors, lookarounds, word boundaries, back-references and conditionals: what can make a pattern match
+# in a clause but not in the line around it (a bare pattern matching a substring matches the whole too).
+_CONTEXT = re.compile(r"[\^$]|\(\?(?:=|!|<=|<!|P=|\()")
+_ESCAPED_CONTEXT = re.compile(r"\\[bBAZ\d]")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_CHAR_CLASS = re.compile(r"\[\^?\]?[^\]]*\]")
+
+
+def _context_free(pattern: str) -> bool:
+    """True when ``pattern`` holds none of the _CONTEXT constructs, read conservatively (a doubtful case is
+    False): escapes are checked, then dropped; then character classes (``[^。]`` is a set, not an anchor)."""
+    if _ESCAPED_CONTEXT.search(pattern):
+        return False
+    bare = _CHAR_CLASS.sub("", _ESCAPE.sub("", pattern))
+    return not _CONTEXT.search(bare)
+
+
+@lru_cache(maxsize=1)
+def _gated() -> tuple[tuple[Rule, bool], ...]:
+    """Each rule with whether a search of the whole line may stand for its search in every clause."""
+    return tuple((r, _context_free(r.pattern.pattern)) for r in rules())
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def _squeezed(raw_line: str) -> tuple[str, list[int], str]:
     """(normalised text without whitespace, raw index of each of its characters, the text evidence is cut
     from). Normalisation is character for character unless traditional phrase mapping changed the length;
-    then evidence is cut from the normalised line instead."""
+    then evidence is cut from the normalised line instead.
+
+    The index is built from the runs of whitespace (re's ``\\s`` is exactly str.isspace), not character by
+    character; str.split drops exactly the same characters."""
     norm = normalize_line(to_simplified(raw_line))
     source = raw_line if len(norm) == len(raw_line) else norm
-    idx = [i for i, c in enumerate(norm) if not c.isspace()]
-    return "".join(norm[i] for i in idx), idx, source
+    idx: list[int] = []
+    at = 0
+    for m in _SPACES.finditer(norm):
+        idx += range(at, m.start())
+        at = m.end()
+    idx += range(at, len(norm))
+    return "".join(norm.split()), idx, source
 
 
 def tag_text(text: str, line_start: int = 1) -> list[dict]:
     """Themes found in ``text`` (lines numbered from ``line_start``): dicts with theme, evidence, line.
 
     One row per theme per sentence (the first rule that fires), in text order.
+
+    Each line first keeps the rules whose pattern matches somewhere in it (a handful of the rules): a
+    context-free pattern (see _context_free) that misses the whole line misses each of its clauses, so
+    the clause loop never needs the others.
     """
     order = _order()
+    gated = _gated()
     found: list[tuple[int, int, int, str, str]] = []  # (line, sentence, theme order, theme, evidence)
     for k, raw_line in enumerate(text.split("\n")):
         sq, idx, source = _squeezed(raw_line)
         if not sq:
+            continue
+        live = [rule for rule, free in gated if not free or rule.pattern.search(sq)]
+        if not live:
             continue
         seen: set[tuple[int, str]] = set()
         sentence, pos = 0, 0
         for m in _CLAUSE_END.finditer(sq + "。"):
             clause_start, clause = pos, sq[pos:m.start()]
             pos = m.end()
-            for rule in rules():
-                if (sentence, rule.theme) in seen or not clause:
-                    continue
-                if rule.exclude is not None and rule.exclude.search(clause):
-                    continue
-                hit = rule.pattern.search(clause)
-                if hit and hit.end() > hit.start():
-                    a, b = idx[clause_start + hit.start()], idx[clause_start + hit.end() - 1] + 1
-                    seen.add((sentence, rule.theme))
-                    found.append((line_start + k, sentence, order[rule.theme], rule.theme, source[a:b]))
+            if clause:
+                for rule in live:
+                    if (sentence, rule.theme) in seen:
+                        continue
+                    if rule.exclude is not None and rule.exclude.search(clause):
+                        continue
+                    hit = rule.pattern.search(clause)
+                    if hit and hit.end() > hit.start():
+                        a, b = idx[clause_start + hit.start()], idx[clause_start + hit.end() - 1] + 1
+                        seen.add((sentence, rule.theme))
+                        found.append((line_start + k, sentence, order[rule.theme], rule.theme, source[a:b]))
             if _SENTENCE_END.match(m.group(0)):
                 sentence += 1
     found.sort(key=lambda t: (t[0], t[1], t[2]))
