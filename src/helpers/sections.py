@@ -71,6 +71,15 @@ _NUMERAL_ONLY = frozenset("第12345678")
 _NUMERAL_START = re.compile(rf"[1-8]\s*[、.]|第\s*[{_NUM}]\s*(?:部\s*分|章|节)")
 # A line opening with none of these characters is no heading (not even after spaces or decoration).
 _MAY_OPEN = _FIRST_CHARS | _SPACE_AND_DECOR_SET
+# An arabic numeral heads only its own part (see ``_heading_key``), so the words after it must open as that part's
+# pattern in ``_WORDS`` does: 1 overview (工/主/总/基/概), 2 proactive (行/主), 3 requests (行/收/依), 6 other (其);
+# 4 and 5 may open with anything (their patterns start with a run of any characters); 7 and 8 head nothing.
+# Table rows (`2. 其他法律行政法规禁止公开 …`, `7. 属于行政执法案卷 …`) are so told apart without the full test.
+_DIGIT_WORD_STARTS: dict[str, frozenset[str] | None] = {
+    "1": frozenset("工主总基概"), "2": frozenset("行主"), "3": frozenset("行收依"), "4": None, "5": None,
+    "6": frozenset("其"), "7": frozenset(), "8": frozenset()}
+# ``_NUMERAL_START``'s arabic branch, and the first character after it (what ``_PREFIX`` leaves of the squeezed line).
+_DIGIT_NUMERAL = re.compile(r"([1-8])\s*[、.]\s*(\S?)")
 
 
 def heading_key(norm_line: str) -> tuple[str, str | None] | None:
@@ -87,8 +96,16 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         first = body[:1]
         if first not in _FIRST_CHARS:
             return None
-    if first in _NUMERAL_ONLY and not _NUMERAL_START.match(body):
-        return None
+    if first == "第":
+        if not _NUMERAL_START.match(body):
+            return None
+    elif first in _NUMERAL_ONLY:
+        m = _DIGIT_NUMERAL.match(body)
+        if not m:
+            return None
+        starts = _DIGIT_WORD_STARTS[m.group(1)]
+        if starts is not None and m.group(2) not in starts:
+            return None
     return _heading_key(norm_line)
 
 
