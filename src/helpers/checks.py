@@ -130,20 +130,17 @@ def _balance(values: tuple, statuses: tuple) -> tuple[str, str]:
                      f"handled_total+carried_forward = {_num(c)}+{_num(d)} = {_num(c + d)}")
 
 
-def _outcomes(rows: list[str], values: tuple, statuses: tuple, total: Cell) -> tuple[str, str]:
+def _outcomes(rows: tuple[str, ...], values: tuple, statuses: tuple, total: Cell) -> tuple[str, str]:
     """(七) against the sum of the outcome rows, for one applicant column (``values``/``statuses``: the
     outcome rows' cells in that column, parallel to ``rows``)."""
     total_bad = total[1] != "printed"
     if total_bad or statuses.count("printed") != len(statuses):
-        bad = [(r, st) for r, st in zip(rows, statuses) if st != "printed"]
-        kinds = [st for _, st in bad] + ([total[1]] if total_bad else [])
-        if len(bad) == len(rows):
-            where = "every outcome row" + (" and handled_total" if total_bad else "")
-        else:
-            where = ", ".join([r for r, _ in bad] + (["handled_total"] if total_bad else []))
+        head, all_blank = _outcomes_cannot_check(rows, statuses, total[1])
+        if not all_blank:
+            return "unknown", head
         s0 = sum(v if st == "printed" else 0 for v, st in zip(values, statuses))
         t0 = total[0] if not total_bad else 0
-        return "unknown", f"cannot check: {_kinds(kinds)} cells in {where}" + _zero_tail(kinds, _eq(s0, t0))
+        return "unknown", head + _as_zero(_eq(s0, t0))
     s = sum(values)
     if _eq(s, total[0]):
         return "true", ""
@@ -151,6 +148,20 @@ def _outcomes(rows: list[str], values: tuple, statuses: tuple, total: Cell) -> t
     nonzero = ", ".join([f"{r}={v}" if type(v) is int else f"{r}={_num(v)}" for r, v in zip(rows, values) if v])
     lead = nonzero if nonzero else "all outcome rows 0"
     return "false", f"{lead} but handled_total={_num(total[0])} (sum of outcome rows = {_num(s)})"
+
+
+@lru_cache(maxsize=1024)
+def _outcomes_cannot_check(rows: tuple[str, ...], statuses: tuple[str, ...], total_status: str) -> tuple[str, bool]:
+    """`cannot check: blank cells in granted, …` for an outcomes case with unprinted cells, and whether all of
+    those are blank (see :func:`_zero_tail`). Cached, as :func:`_cannot_check`: the patterns recur."""
+    total_bad = total_status != "printed"
+    bad = [(r, st) for r, st in zip(rows, statuses) if st != "printed"]
+    kinds = [st for _, st in bad] + ([total_status] if total_bad else [])
+    if len(bad) == len(rows):
+        where = "every outcome row" + (" and handled_total" if total_bad else "")
+    else:
+        where = ", ".join([r for r, _ in bad] + (["handled_total"] if total_bad else []))
+    return f"cannot check: {_kinds(kinds)} cells in {where}", bool(kinds) and all(k == "blank" for k in kinds)
 
 
 _COL = {a: j for j, a in enumerate(APPLICANTS)}
@@ -190,7 +201,7 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
         bal_statuses = zip(*[statuses.get(r, absent_s) for r in _BALANCE_ROWS])
         results = [(a, *_balance(v, st)) for a, v, st in zip(APPLICANTS, bal_values, bal_statuses)]
         out += _summary(report_id, "requests_balance", results, "applicant columns")
-        outcome_rows = [r for r in rows if r in OUTCOME_ROWS]
+        outcome_rows = tuple([r for r in rows if r in OUTCOME_ROWS])
         # columns of the outcome rows: one tuple of values (and of statuses) per applicant
         col_values = list(zip(*[values[r] for r in outcome_rows])) or [()] * ncols
         col_statuses = list(zip(*[statuses[r] for r in outcome_rows])) or [()] * ncols
