@@ -78,6 +78,10 @@ _MAY_OPEN = _FIRST_CHARS | _SPACE_AND_DECOR_SET
 _DIGIT_WORD_STARTS: dict[str, frozenset[str] | None] = {
     "1": frozenset("工主总基概"), "2": frozenset("行主"), "3": frozenset("行收依"), "4": None, "5": None,
     "6": frozenset("其"), "7": frozenset(), "8": frozenset()}
+# A line not opening with a numeral is a heading only if it ends with a heading word (``_HEADING_END``): its
+# last character after spaces and trailing decoration is the last of such a word.
+_END_CHARS = frozenset(w[-1] for w in _HEADING_END)
+_SPACE_AND_TRAIL = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _DECOR_TRAIL
 # ``_NUMERAL_START``'s arabic branch, and the first character after it (what ``_PREFIX`` leaves of the squeezed line).
 _DIGIT_NUMERAL = re.compile(r"([1-8])\s*[、.]\s*(\S?)")
 
@@ -106,6 +110,8 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         starts = _DIGIT_WORD_STARTS[m.group(1)]
         if starts is not None and m.group(2) not in starts:
             return None
+    elif first not in _NUMERAL_CHARS and norm_line.rstrip(_SPACE_AND_TRAIL)[-1:] not in _END_CHARS:
+        return None  # unnumbered: table cells (`行政许可 19 3 180`) and sentences end otherwise
     return _heading_key(norm_line)
 
 
