@@ -259,6 +259,13 @@ def test_extract_figures_is_the_plain_loop(lines, spans, year):
     assert got_totals == figures._totals_read
 
 
+@settings(max_examples=300, deadline=None)
+@given(fig_raw_lines)
+def test_breakdowns_squeeze_is_squeeze(line):
+    """breakdowns squeezes with str.split and maps with _positions: _squeeze's two halves."""
+    assert (figures._squeezed(line), figures._positions(line)) == figures._squeeze(line)
+
+
 def test_real_reports_read_the_same_figures(real_docs):
     n_rows = 0
     for doc, sections in real_docs:

@@ -840,7 +840,7 @@ def breakdowns(doc: Doc, figure_rows: list[dict]) -> list[Breakdown]:
     out = []
     for n in sorted({r["line"] for r in figure_rows if r["metric"] in _PART_NAMES}):
         norm_line, raw_line = doc.norm[n - 1], doc.raw[n - 1]
-        s, pos = _squeeze(norm_line)
+        s, pos = _squeezed(norm_line), _positions(norm_line)  # _squeeze(norm_line), without its join loop
         src_line = raw_line if len(raw_line) == len(norm_line) else norm_line
         found = _totals_read.get(s) or read_line(s)[0]
 
