@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from helpers import checks, layouts
+from helpers import checks, layouts, tables
 from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, RESULTS, _APPEALS_NAMES, _COL,
                             _SUM_NAMES, Cell as CheckCell, _as_zero, _cannot_check, _eq, _kinds, _num, _row,
                             _summary, _zero_tail, table_checks)
@@ -27,6 +27,7 @@ from helpers.layouts import (ALTERNATING, CELL_BLANK, CELL_LINE, CELL_PIPE, MARK
                              _row_cells, _space_cells, _split_pair, detect_layout, tokenize)
 from helpers.normalize import normalize_lines
 from helpers.parse import parse_bytes
+from helpers.tables import ROW_LAYOUTS, ROWS_2021, ROWS_SINGLE_OTHER, _OTHER_SPLIT, _Row, _assign, _fit
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -155,6 +156,63 @@ def test_tab_rows_of_the_seeds_match_the_template_version(seed_texts):
                 _fields(_old_tokenize(block_norm, block_raw, i + 1, TAB)[1])
             n += 1
     assert n > 20
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Section 三's matrix: request_rows as it was, every row through _fit and _assign.
+def _old_request_rows(rows: dict[str, _Row], layout: str, template: str | None, warnings: list[dict]) -> list[dict]:
+    """The full matrix in codebook order, with each cell's status."""
+    if any(c in rows for c in _OTHER_SPLIT):
+        codes_ = ROWS_2021
+    elif "other" in rows:
+        codes_ = ROWS_SINGLE_OTHER
+    else:
+        codes_ = ROWS_SINGLE_OTHER if template == "2019" else ROWS_2021
+    marked = layout not in ROW_LAYOUTS
+    out: list[dict] = []
+    ncols = len(APPLICANTS)
+    for code in codes_:
+        row = rows.get(code)
+        if row is None:
+            out.extend({"row": code, "applicant": a, "value": None, "status": "missing", "raw": "", "line": None}
+                       for a in APPLICANTS)
+            continue
+        out.extend(_assign(code, "row", row, APPLICANTS, _fit(row.slots, ncols, marked), warnings, "requests"))
+    return out
+
+
+_KINDS = ("num", "num", "num", "num", "ph", "empty")
+
+
+@hs.composite
+def request_matrices(draw):
+    """_read_requests output: rows present or not, each with a few slots (values, placeholders, empty cells,
+    gaps) over one or more lines, full rows of numbers most often."""
+    rng = random.Random(draw(hs.integers(0, 2**32)))
+    rows = {}
+    for k, code in enumerate(tables._ALL_ROWS):
+        if rng.random() < 0.15:
+            continue
+        label = Cell("label", code, code, 10 + k, col=rng.choice((-1, 1, 2)))
+        if rng.random() < 0.6:
+            n, kinds = 7, ["num"] * 7
+        else:
+            n = rng.randint(0, 10)
+            kinds = [rng.choice(_KINDS) for _ in range(n)]
+        slots = [Cell(kind, str(j), f"r{j}", 10 + k + (j > 4 and rng.random() < 0.2), j if kind == "num" else None,
+                      "", j, kind == "empty" and rng.random() < 0.5) for j, kind in enumerate(kinds)]
+        rows[code] = tables._Row(code, label, slots, tentative=rng.random() < 0.1)
+    return rows
+
+
+@SETTINGS
+@given(request_matrices(), hs.sampled_from((TAB, PIPE, CELL_BLANK, CELL_LINE, SPACE)),
+       hs.sampled_from((None, "2019", "2021")))
+def test_request_rows_match_the_previous_version(rows, layout, template):
+    w_new, w_old = [], []
+    assert repr(tables.request_rows(rows, layout, template, w_new)) == \
+        repr(_old_request_rows(rows, layout, template, w_old))
+    assert w_new == w_old
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -358,9 +416,10 @@ def test_reports_parse_the_same_with_the_old_code(report_bytes, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(layouts, "tokenize", _old_tokenize)
         m.setattr(checks, "table_checks", _old_table_checks)
-        from helpers import parse, tables
+        from helpers import parse
         m.setattr(tables, "tokenize", _old_tokenize)
         m.setattr(parse.checks, "table_checks", _old_table_checks)
+        m.setattr(tables, "request_rows", _old_request_rows)
         plain = {name: parse_bytes(data, name) for name, data in report_bytes.items()}
     assert sum(len(r.tables.get("requests", [])) for r in fast.values()) > 1000  # the tables were really read
     for name in report_bytes:

@@ -474,10 +474,17 @@ def request_rows(rows: dict[str, _Row], layout: str, template: str | None, warni
     for code in codes_:
         row = rows.get(code)
         if row is None:
-            out.extend({"row": code, "applicant": a, "value": None, "status": "missing", "raw": "", "line": None}
-                       for a in APPLICANTS)
+            out += [{"row": code, "applicant": a, "value": None, "status": "missing", "raw": "", "line": None}
+                    for a in APPLICANTS]
             continue
-        out.extend(_assign(code, "row", row, APPLICANTS, _fit(row.slots, ncols, marked), warnings, "requests"))
+        slots = row.slots
+        if len(slots) == ncols and [cell.kind for cell in slots].count("num") == ncols:
+            # the common case, a full row of numbers: _fit would keep it as it is, and _assign would give
+            # this (written out here because dicts with literal keys are built faster; 161 per report)
+            out += [{"row": code, "applicant": a, "value": cell.value, "status": "printed", "raw": cell.raw,
+                     "line": cell.line} for a, cell in zip(APPLICANTS, slots)]
+            continue
+        out.extend(_assign(code, "row", row, APPLICANTS, _fit(slots, ncols, marked), warnings, "requests"))
     return out
 
 
