@@ -228,6 +228,36 @@ def test_nil_matches_are_finditer(s):
     assert (got and got.span()) == (ref and ref.span())
 
 
+def _old_hotline(text: str) -> str | None:
+    a, b = figures._H12345.search(text), figures._H12328.search(text)
+    if a and b:
+        return "both"
+    return "hotline_12345" if a else "hotline_12328" if b else None
+
+
+_HOTLINE_PIECES = ("12345", "123456", "112345", "12328", "123280", "热线", "市长热线", "政务服务便民热线", "政务服务热线",
+                   "便民服务热线", "市民热线", "交通运输服务监督电话", "监督电话", "话务量", "来电", "热线电话", "工单",
+                   "转办件", "交办件", "转办", "受理", "全年", "共计", "达", "总量", "群众", "1", "、", "，", "。", "件")
+hotline_clauses = _joined(_HOTLINE_PIECES + _FIG_PIECES[:40], 12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(hotline_clauses, st.integers(0, 4))
+def test_hotline_gates_drop_nothing(clause, gap):
+    assert figures._hotline(clause) == _old_hotline(clause)
+    for m in figures._HOTLINE_VOLUME.finditer(clause):
+        assert figures._VOLUME_WORD.search(m.group(0)), m.group(0)
+    got, ref = figures._volume(clause, gap), figures._keyed(figures._HOTLINE_VOLUME, clause, gap)
+    assert (got and got.span()) == (ref and ref.span())
+
+
+def test_hotline_gates_pass_the_named_hotlines():
+    for text, want in (("12345热线", "hotline_12345"), ("市长热线", "hotline_12345"), ("交通运输服务监督电话", "hotline_12328"),
+                       ("12345、12328", "both"), ("123456", None)):
+        assert figures._hotline(text) == _old_hotline(text) == want
+    assert figures._volume("全年受理话务量", 2).group(0) == "全年受理话务量"
+
+
 def test_nil_statements_are_found():
     """A guard against comparing two Nones: the generated pieces do form nil statements."""
     for s in ("本年度未收到政府信息公开申请", "无政府信息公开事项。", "依申请公开数量为0件", "没有依申请公开情况"):

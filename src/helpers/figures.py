@@ -343,6 +343,16 @@ _OTHER_CHANNEL = re.compile(r"信箱|留言|信访|来信|来访|平台|网民|�
 _HOTLINE_VOLUME = re.compile(
     r"(?:全年|共|累计)?(?:受理|接听|接到|办理|答复|处理|转办|交办)?(?:群众|市民)?(?:话务量|来电|热线电话|热线|工单|转办件|交办件)"
     r"(?:总量|总数|数量)?(?:共计?|达|为)?")
+# Every _HOTLINE_VOLUME match holds one of these words (热线电话 holds 热线). Its optional openings make re try
+# the whole pattern at every character; this search jumps between the words' first characters in C.
+_VOLUME_WORD = re.compile("话务量|来电|热线|工单|转办件|交办件")
+
+
+def _volume(clause: str, gap: int) -> re.Match[str] | None:
+    """``_keyed(_HOTLINE_VOLUME, clause, gap)``, skipped for the clauses that name no volume word."""
+    return _keyed(_HOTLINE_VOLUME, clause, gap) if _VOLUME_WORD.search(clause) else None
+
+
 _CHANNELS = (
     ("wechat", re.compile(r"微信|公众号")),
     ("weibo", re.compile(r"微博")),
@@ -432,7 +442,10 @@ def _keyed(pattern: re.Pattern[str], text: str, gap: int) -> re.Match[str] | Non
 
 
 def _hotline(text: str) -> str | None:
-    a, b = _H12345.search(text), _H12328.search(text)
+    # Every _H12345 match holds 12345 or 热线 and every _H12328 match 12328 or 监督电话: two substring tests
+    # skip the searches, which try each branch at every character (the first opens with a lookbehind).
+    a = ("12345" in text or "热线" in text) and _H12345.search(text)
+    b = ("12328" in text or "监督电话" in text) and _H12328.search(text)
     if a and b:
         return "both"
     return "hotline_12345" if a else "hotline_12328" if b else None
@@ -542,9 +555,9 @@ def _hotline_figure(c: Context, warn: list[str]) -> Found | None:
                 return None
             first = min(x.start() for x in (_H12345.search(clause), _H12328.search(clause)) if x)
             return Found("complaints_petitions_handled", c.tok, c.at + first, c.tok.end)
-        if unit or _keyed(_HOTLINE_VOLUME, clause, 1):
+        if unit or _volume(clause, 1):
             return c.found(hot, (_H12345 if hot == "hotline_12345" else _H12328).search(clause))
-    m = _keyed(_HOTLINE_VOLUME, clause, 2)
+    m = _volume(clause, 2)
     if m:
         topic = _hotline(c.sentence)
         if topic == "both":
@@ -636,7 +649,7 @@ def _read_tokens(s: str, toks: list[Token]) -> tuple[list[Found], list[str]]:
         clause_start = max(clause_floor, clause_starts[bisect_right(clause_starts, tok.start) - 1])
         ctx = s[clause_start:tok.start]
         sent = s[sent_start:tok.start]
-        after = s[tok.end:min(len(s), tok.end + 120)]
+        after = s[tok.end:tok.end + 120]
         f = _classify(Context(tok, ctx, clause_start, sent, s, after), st, warn)
         if tok.unit:
             clause_floor = tok.end
