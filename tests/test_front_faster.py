@@ -16,9 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import metadata, normalize, sections, textio
+from helpers.metadata import (_AGENCY, _CN_DATE, _ISO, _ISO_END, _PUB_DATE_LABEL, _PUBLISHER, _SIGNOFF_PUNCT,
+                              _WRITTEN_LABEL, _date, _name_in_title)
 from helpers.model import SECTION_KEYS, SECTION_NUMERALS, Doc, LoadError, Section
-from helpers.parse import make_doc
 from helpers.normalize import normalize_lines, split_lines, squeeze
+from helpers.parse import make_doc
 from helpers.sections import (_CUT_HEADING, _FIRST_CHARS, _LABEL_COLON, _LEAD, _MAX_HEADING, _MAX_MERGED,
                               _NOT_HEADING, _NUMBERED_PATTERNS, _NUMERAL_CHARS, _NUMERAL_ONLY, _NUMERAL_START,
                               _PATTERNS, _PREFIX, _SPACE_AND_DECOR, _UNNUMBERED_NEED, _UNNUMBERED_START)
@@ -269,6 +271,105 @@ def _docs(texts: dict[str, str]) -> list[Doc]:
     return [make_doc(text.encode("utf-8"), name) for name, text in texts.items()]
 
 
+def _old_agency_candidates(lines: list[tuple[int, str]], title: str, title_idx: list[int]) -> list[tuple[str, str]]:
+    """(source, name) in order of trust: publisher line, title, line above the title, sign-off."""
+    out: list[tuple[str, str]] = []
+    for _, s in lines[:15]:
+        m = _PUBLISHER.search(s)
+        if m and _AGENCY.match(_old_clean_name(m.group(1))):
+            out.append(("publisher", _old_clean_name(m.group(1))))
+    if title:
+        name = _name_in_title(title)
+        if name:
+            out.append(("title", name))
+    if title_idx:
+        for i, s in lines[:40]:
+            if i in title_idx:
+                continue
+            if i > title_idx[-1]:
+                break
+            if title_idx[0] - i <= 4 and _AGENCY.match(s) and len(s) <= 30:
+                out.append(("above_title", s))
+    for _, s in reversed(lines[-8:]):
+        s2 = _CN_DATE.sub("", s)
+        s2 = _ISO_END.sub("", s2)
+        s2 = _old_clean_name(s2)
+        if 3 <= len(s2) <= 30 and _AGENCY.match(s2) and not _SIGNOFF_PUNCT.search(s2):
+            out.append(("signoff", s2))
+            break
+    return out
+
+
+def _old_find_published(lines: list[tuple[int, str]], year: int | None) -> tuple[str, int | None]:
+    """ISO date printed as the publication date (labelled, or a date line in the sign-off) and its line."""
+
+    def ok(iso: str) -> bool:
+        return bool(iso) and (year is None or year <= int(iso[:4]) <= year + 3)
+
+    def first_date(s: str) -> str:
+        m = _ISO.search(s)
+        if m:
+            return _date(*m.groups())
+        m = _CN_DATE.search(s)
+        return _date(*m.groups()) if m else ""
+
+    for i, s in lines[:20]:
+        m = _PUB_DATE_LABEL.search(s)
+        if m:
+            iso = first_date(s[m.end():m.end() + 24])
+            if ok(iso):
+                return iso, i + 1
+    for i, s in reversed(lines[-8:]):
+        if len(s) > 40:
+            continue
+        m = _CN_DATE.search(s) or _ISO.search(s)
+        if m and (m.end() == len(s) or len(s) - m.end() <= 2):
+            iso = _date(*m.groups())
+            if ok(iso):
+                return iso, i + 1
+    for i, s in lines[:20]:
+        m = _WRITTEN_LABEL.search(s)
+        if m:
+            iso = first_date(s[m.end():m.end() + 24])
+            if ok(iso):
+                return iso, i + 1
+    return "", None
+
+
+# Head and sign-off lines as _nonempty gives them (squeezed), with labels, dates and names.
+_META_PIECES = ["发布机构:", "发布机构", "发文机关:", "来源单位:", "公开主体", ":", "白山市交通运输局", "交通运输局", "**", "。",
+                "发布日期:", "发布时间", "发布于", "成文日期:", "生成日期", "日期", "发布", "2023-01-16", "2023年1月16日",
+                "二〇二三年一月十六日", "2021年12月31日", "2023.1.5", "年", "月", "日", "16", "1", "2022年政府信息公开工作年度报告",
+                "联系人", ",", "行政"]
+
+
+def _meta_lines(rng: random.Random, n: int) -> list[tuple[int, str]]:
+    return [(i, "".join(rng.choice(_META_PIECES) for _ in range(rng.randint(0, 5)))) for i in range(n)]
+
+
+def test_agency_candidates_and_published_as_before(corpus_texts):
+    rng = random.Random(8)
+    cases = []
+    for doc in _docs(corpus_texts):
+        lines = metadata._nonempty(doc)
+        cases.append((lines, *metadata.find_title(lines, None)))
+    for _ in range(3000):
+        lines = _meta_lines(rng, rng.randint(0, 30))
+        idx = sorted(rng.sample(range(len(lines)), min(len(lines), rng.randint(0, 2))))
+        cases.append((lines, "".join(s for i, s in lines if i in idx), idx))
+    found = {"publisher": 0, "signoff": 0, "published": 0}
+    for lines, title, idx in cases:
+        got = metadata._agency_candidates(lines, title, idx)
+        assert got == _old_agency_candidates(lines, title, idx), (lines, title, idx)
+        for source, _ in got:
+            found[source] = found.get(source, 0) + 1
+        for year in (None, 2022, 2020):
+            got = metadata.find_published(lines, year)
+            assert got == _old_find_published(lines, year), (lines, year)
+            found["published"] += bool(got[0])
+    assert min(found.values()) > 50, found
+
+
 def test_classify_as_before(corpus_texts):
     """Whole reports, and cut, thinned and blanked (digits gone) copies that take the other branches."""
     rng = random.Random(4)
@@ -302,6 +403,8 @@ def test_metadata_as_before(corpus_texts, monkeypatch):
     monkeypatch.setattr(metadata, "_clean_name", _old_clean_name)
     monkeypatch.setattr(metadata, "_without_dates", lambda s: metadata._ISO_END.sub("", metadata._CN_DATE.sub("", s)))
     monkeypatch.setattr(metadata, "classify", _old_classify)
+    monkeypatch.setattr(metadata, "_agency_candidates", _old_agency_candidates)
+    monkeypatch.setattr(metadata, "find_published", _old_find_published)
     plain = [metadata.extract_metadata(d, sections.split_sections(d.norm, d.raw)) for d in docs]
     assert sum(1 for m, _ in fast if m["agency"]) > 20
     assert fast == plain

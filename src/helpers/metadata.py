@@ -177,7 +177,7 @@ def _agency_candidates(lines: list[tuple[int, str]], title: str, title_idx: list
     """(source, name) in order of trust: publisher line, title, line above the title, sign-off."""
     out: list[tuple[str, str]] = []
     for _, s in lines[:15]:
-        m = _PUBLISHER.search(s)
+        m = _PUBLISHER.search(s) if ":" in s else None  # the label's colon: most lines skip the regex
         if m and _AGENCY.match(_clean_name(m.group(1))):
             out.append(("publisher", _clean_name(m.group(1))))
     if title:
@@ -441,7 +441,10 @@ def find_published(lines: list[tuple[int, str]], year: int | None) -> tuple[str,
         m = _CN_DATE.search(s)
         return _date(*m.groups()) if m else ""
 
-    for i, s in lines[:20]:
+    # Every date label (of _PUB_DATE_LABEL and _WRITTEN_LABEL) holds 日期, 发布时间 or 发布于: only the head lines
+    # with one of them are searched.
+    labelled = [(i, s) for i, s in lines[:20] if "日期" in s or "发布时间" in s or "发布于" in s]
+    for i, s in labelled:
         m = _PUB_DATE_LABEL.search(s)
         if m:
             iso = first_date(s[m.end():m.end() + 24])
@@ -450,12 +453,12 @@ def find_published(lines: list[tuple[int, str]], year: int | None) -> tuple[str,
     for i, s in reversed(lines[-8:]):
         if len(s) > 40:
             continue
-        m = _CN_DATE.search(s) or _ISO.search(s)
+        m = (_CN_DATE.search(s) if "日" in s else None) or _ISO.search(s)  # a Chinese date ends in 日
         if m and (m.end() == len(s) or len(s) - m.end() <= 2):
             iso = _date(*m.groups())
             if ok(iso):
                 return iso, i + 1
-    for i, s in lines[:20]:
+    for i, s in labelled:
         m = _WRITTEN_LABEL.search(s)
         if m:
             iso = first_date(s[m.end():m.end() + 24])
