@@ -258,6 +258,41 @@ def test_hotline_gates_pass_the_named_hotlines():
     assert figures._volume("全年受理话务量", 2).group(0) == "全年受理话务量"
 
 
+def _old_near(keys: list[tuple[re.Pattern[str], int]]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?:{k.pattern})(?=[\s\S]{{0,{gap}}}\Z)" for k, gap in keys))
+
+
+_NEAR_TABLES = [figures._NOT_DECISIONS_BY_UNIT, figures._PROACTIVE_PARTS_BY_UNIT, figures._RULES_BY_UNIT]
+_PLAIN_NEARS = [(near, _old_near([(r.key, r.gap) for r in rules]))
+                for table in _NEAR_TABLES for rules, near in table.values() if near is not None]
+_PLAIN_NEARS += [(r.near, _old_near([(r.key, r.gap)]))
+                 for r in figures._NOT_DECISIONS + figures._PROACTIVE_PARTS + figures._RULES]
+
+
+@settings(max_examples=500, deadline=None)
+@given(fig_lines)
+def test_near_with_its_first_characters_is_the_plain_union(s):
+    """The lookahead for a key's first characters changes no answer, for every clause ending in s."""
+    for i in range(0, len(s) + 1, 2):
+        clause = s[:i]
+        for near, plain in _PLAIN_NEARS:
+            assert (near.search(clause) is None) == (plain.search(clause) is None), (plain.pattern, clause)
+
+
+def test_every_near_has_its_first_characters():
+    assert all(near.pattern.startswith("(?=[") for near, _ in _PLAIN_NEARS)
+
+
+@pytest.mark.parametrize("pattern,chars", [
+    ("ab|cd", "ac"), ("(?:共|累计)?收到", "共收累"), ("[a-c]x", "abc"), ("(?<![拟议])废止", "废"), ("“?(?:一|主)", "“一主"),
+    ("a*b", "ab"), ("(?:a|b?)c", "abc"), ("x{2,3}", "x"), ("^ab", "a"), ("(a)(?=b)c", "a"),
+    ("a?", None), ("", None), (".a", None), ("[^a]b", None), (r"\db", None), ("(?i)ab", None), ("(?i:a)b", None),
+    (r"(a)\1", "a"), (r"\1?(a)", None), ("[\u4e00-\u9fff]", None), ("(?:a|.)", None),
+])
+def test_first_chars(pattern, chars):
+    assert figures._first_chars(pattern) == chars
+
+
 def test_nil_statements_are_found():
     """A guard against comparing two Nones: the generated pieces do form nil statements."""
     for s in ("本年度未收到政府信息公开申请", "无政府信息公开事项。", "依申请公开数量为0件", "没有依申请公开情况"):

@@ -218,9 +218,69 @@ def _near(keys: list[tuple[re.Pattern[str], int]]) -> re.Pattern[str]:
     """One pattern that matches a clause when some key may end at most ``gap`` characters before its end.
 
     A key read by ``_keyed`` passes (its last match is one such match), so a clause this pattern does not
-    match holds none of the keys: one search in C instead of a scan for each key.
+    match holds none of the keys: one search in C instead of a scan for each key. It opens with a lookahead
+    for the characters a key can start with (see _first_chars): re then tries the dozens of branches only
+    there, not at every character.
     """
-    return re.compile("|".join(rf"(?:{k.pattern})(?=[\s\S]{{0,{gap}}}\Z)" for k, gap in keys))
+    union = "|".join(rf"(?:{k.pattern})(?=[\s\S]{{0,{gap}}}\Z)" for k, gap in keys)
+    chars = _first_chars(union)
+    return re.compile(f"(?=[{''.join(map(re.escape, chars))}])(?:{union})" if chars else union)
+
+
+def _first_chars(pattern: str) -> str | None:
+    """The characters a match of ``pattern`` can start with, read from re's own parse tree; None when that
+    cannot be told (an empty match, a class such as ``.`` or ``[^》]`` first, a flag, a construct not known)."""
+    try:
+        from re import _constants as sre, _parser as parser  # Python 3.11+: re's parser, as re.compile uses it
+        tree = parser.parse(pattern)
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        chars, nullable = _first_of(tree, sre)
+    except Exception:  # an older or newer re: no lookahead, the plain union (same answer, slower)
+        return None
+    return None if chars is None or nullable else "".join(sorted(chars))
+
+
+def _first_of(items, sre) -> tuple[set[str] | None, bool]:
+    """(first characters, whether the sequence can match empty) of a parsed sequence; None: any character."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars, nullable = {chr(av)}, False
+        elif op is sre.IN:  # a class of literals and small ranges; NEGATE or a category (\d…) could be anything
+            chars, nullable = set(), False
+            for o, a in av:
+                if o is sre.LITERAL:
+                    chars.add(chr(a))
+                elif o is sre.RANGE and a[1] - a[0] < 256:
+                    chars.update(map(chr, range(a[0], a[1] + 1)))
+                else:
+                    return None, False
+        elif op is sre.SUBPATTERN:  # (group, add_flags, del_flags, sequence)
+            if av[1] & re.IGNORECASE:
+                return None, False
+            chars, nullable = _first_of(av[3], sre)
+        elif op is sre.BRANCH:
+            chars, nullable = set(), False
+            for alt in av[1]:
+                c, n = _first_of(alt, sre)
+                if c is None:
+                    return None, False
+                chars |= c
+                nullable = nullable or n
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):  # (min, max, sequence)
+            chars, nullable = _first_of(av[2], sre)
+            nullable = nullable or av[0] == 0
+        elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):  # zero width: what follows starts the match
+            chars, nullable = set(), True
+        else:
+            return None, False
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
 
 
 def _r(metric: str, key: str, units=COUNT, gap: int = 4, sentence: str | None = None, line: str | None = None,
