@@ -532,3 +532,17 @@ def test_decode_as_before(corpus_texts):
 @given(st.lists(st.sampled_from(_BYTE_PIECES), max_size=30).map(b"".join))
 def test_decode_as_before_on_any_mix(data):
     assert _outcome(textio.decode, data) == _outcome(_old_decode, data)
+
+
+def test_namesakes_built_lazily_find_the_same_stems():
+    """A county borne by one place too: its matcher, built on first use, finds each stem as ``in`` does."""
+    _, by_name, _ = metadata._gazetteer()
+    rng = random.Random(6)
+    counties = sorted(by_name)[::40] + sorted(c for c, codes in by_name.items() if len(codes) > 1)
+    for county in counties:
+        sakes = metadata._Namesakes(county)
+        stems = sorted({s for st in sakes.stems for s in st})
+        assert stems
+        for _ in range(5):
+            text = "".join(rng.sample(stems, min(len(stems), rng.randint(0, 3)))) + "交通运输局" + county
+            assert sakes.mentioned(text) == {s for s in stems if len(s) >= 2 and s in text}

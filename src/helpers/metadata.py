@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .model import Doc, Section
 
@@ -388,21 +388,28 @@ class _Namesakes:
             self.stems.append(tuple(s for s in (pref, pref[:-1] if len(pref) > 2 else "", prov,
                                                 prov[:-1] if len(prov) > 2 else "")
                                     if s and s not in _MUNICIPALITIES))
-        wanted = sorted({s for st in self.stems for s in st if len(s) >= 2}, key=lambda s: (-len(s), s))
         # longest first: a match at a position is the longest stem there; the others there are its prefixes
-        self._pattern = re.compile("|".join(map(re.escape, wanted))) if wanted else None
-        self._prefixes = {s: tuple(t for t in wanted if s.startswith(t)) for s in wanted}
+        self._wanted = sorted({s for st in self.stems for s in st if len(s) >= 2}, key=lambda s: (-len(s), s))
+
+    @cached_property
+    def _matcher(self) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+        """The stems' regex and each stem's prefixes among them. Built on first use: only a county name that
+        several places bear is searched for, and most names (all but ~30 of ~2,800) are borne by one."""
+        wanted = self._wanted
+        pattern = re.compile("|".join(map(re.escape, wanted))) if wanted else None
+        return pattern, {s: tuple(t for t in wanted if s.startswith(t)) for s in wanted}
 
     def mentioned(self, text: str) -> set[str]:
         """The stems (2+ characters) that occur in ``text``: the same set as testing ``stem in text`` for
         each, in one regex pass that restarts one character after every match (so overlaps are seen)."""
         found: set[str] = set()
-        if self._pattern is None:
+        pattern, prefixes = self._matcher
+        if pattern is None:
             return found
-        m = self._pattern.search(text)
+        m = pattern.search(text)
         while m:
-            found.update(self._prefixes[m.group(0)])
-            m = self._pattern.search(text, m.start() + 1)
+            found.update(prefixes[m.group(0)])
+            m = pattern.search(text, m.start() + 1)
         return found
 
 
