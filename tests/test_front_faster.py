@@ -546,3 +546,40 @@ def test_namesakes_built_lazily_find_the_same_stems():
         for _ in range(5):
             text = "".join(rng.sample(stems, min(len(stems), rng.randint(0, 3)))) + "交通运输局" + county
             assert sakes.mentioned(text) == {s for s in stems if len(s) >= 2 and s in text}
+
+
+def _old_choose_agency(lines: list[tuple[int, str]], text: str, title: str, title_idx: list[int]
+                       ) -> tuple[str, str, str]:
+    """(agency, alias, source). ``alias`` is the title's variant when it differs from the agency."""
+    cands = metadata._agency_candidates(lines, title, title_idx)
+    if not cands:
+        return "", "", ""
+    placed = [c for c in cands if metadata._region(c[1])[0]]
+    source, name = (placed or cands)[0]
+    name = metadata._qualify(name, text)
+    full = metadata._fullest(name, text)
+    # a later source may spell it more fully than the first (title 交通局, sign-off 交通运输局)
+    for _, other in cands:
+        if len(other) > len(full) and metadata._is_subsequence(full, other) and other[-1] == full[-1]:
+            full = other
+    title_name = next((n for s, n in cands if s == "title"), "")
+    alias = title_name if title_name and title_name != full else ""
+    return full, alias, source
+
+
+_CANDIDATE_NAMES = ["白山市交通运输局", "交通运输局", "本局", "衡水市交通运输局", "朝阳区教育局", "中心城区管理局", "市交通运输局",
+                    "湛河区交通局", "湛河区交通运输局", "办公室"]
+
+
+def test_choose_agency_as_before(monkeypatch):
+    rng = random.Random(12)
+    text = "白山市交通运输局衡水市交通运输局湛河区交通运输局朝阳区教育局"
+    sources = ("publisher", "title", "above_title", "signoff")
+    seen = set()
+    for _ in range(400):
+        cands = [(rng.choice(sources), rng.choice(_CANDIDATE_NAMES)) for _ in range(rng.randint(0, 4))]
+        monkeypatch.setattr(metadata, "_agency_candidates", lambda *a, _c=cands: list(_c))
+        got = metadata.choose_agency([], text, "", [])
+        assert got == _old_choose_agency([], text, "", []), cands
+        seen.add(got[2])
+    assert seen >= set(sources)

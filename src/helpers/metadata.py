@@ -265,8 +265,8 @@ def choose_agency(lines: list[tuple[int, str]], text: str, title: str, title_idx
     cands = _agency_candidates(lines, title, title_idx)
     if not cands:
         return "", "", ""
-    placed = [c for c in cands if _region(c[1])[0]]
-    source, name = (placed or cands)[0]
+    # the first candidate the gazetteer places (later ones are not looked up: each is a cpca call)
+    source, name = next((c for c in cands if _region(c[1])[0]), cands[0])
     name = _qualify(name, text)
     full = _fullest(name, text)
     # a later source may spell it more fully than the first (title 交通局, sign-off 交通运输局)
