@@ -583,3 +583,18 @@ def test_choose_agency_as_before(monkeypatch):
         assert got == _old_choose_agency([], text, "", []), cands
         seen.add(got[2])
     assert seen >= set(sources)
+
+
+# ---------------------------------------------------------------------------------------------- ascii forms
+_WIDTH_ALPHABET = "".join(chr(c) for c in normalize._WIDTH) + "政府信息公开，（）：；、 \n\t1a"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_WIDTH_ALPHABET, max_size=60))
+def test_ascii_forms_is_translate(text):
+    assert normalize._ascii_forms(text) == text.translate(normalize._WIDTH)
+
+
+def test_ascii_forms_is_translate_on_reports(corpus_texts):
+    for text in corpus_texts.values():
+        assert normalize._ascii_forms(text) == text.translate(normalize._WIDTH)

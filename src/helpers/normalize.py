@@ -147,9 +147,17 @@ _WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]"
 _WIDTH_STR = {chr(k): "" if v is None else chr(v) for k, v in _WIDTH.items()}
 
 
+# The full-width forms nearly every report prints many times: replaced first, so that the regex pass finds
+# only the rare others (building a match for each of ~100 commas and brackets costs more than the scan).
+_FREQUENT_WIDTH = "，（）：；"
+
+
 def _ascii_forms(text: str) -> str:
     """``text.translate(_WIDTH)``: no replacement makes a character another one replaces, so the order of
     the replacements does not matter."""
+    for ch in _FREQUENT_WIDTH:
+        if ch in text:
+            text = text.replace(ch, _WIDTH_STR[ch])
     for ch in set(_WIDTH_CHARS.findall(text)):
         text = text.replace(ch, _WIDTH_STR[ch])
     return text
