@@ -279,15 +279,31 @@ def test_near_with_its_first_characters_is_the_plain_union(s):
             assert (near.search(clause) is None) == (plain.search(clause) is None), (plain.pattern, clause)
 
 
-def test_every_near_has_its_first_characters():
-    assert all(near.pattern.startswith("(?=[") for near, _ in _PLAIN_NEARS)
+def test_the_unions_open_with_their_first_characters():
+    """The by-unit unions (the gates re cannot jump through by itself) carry the lookahead."""
+    for table in _NEAR_TABLES:
+        for _, near in table.values():
+            assert near is None or near.pattern.startswith("(?=[")
+
+
+@pytest.mark.parametrize("pattern,chars,nullable", [
+    ("ab|cd", "ac", False), ("(?:共|累计)?收到", "共收累", False), ("[a-c]x", "abc", False),
+    ("(?<![拟议])废止", "废", False), ("“?(?:一|主)", "“一主", False), ("a*b", "ab", False), ("(?:a|b?)c", "abc", False),
+    ("x{2,3}", "x", False), ("^ab", "a", False), ("(a)(?=b)c", "a", False), ("a?", "a", True), ("", "", True),
+    (".a", None, False), ("[^a]b", None, False), (r"\db", None, False), ("(?i:a)b", None, False),
+    (r"(a)\1", "a", False), ("[\u4e00-\u9fff]", None, False), ("(?:a|.)", None, False), ("a?.", None, False),
+])
+def test_first_of(pattern, chars, nullable):
+    from re import _constants as sre, _parser as parser
+
+    got, null = figures._first_of(parser.parse(pattern), sre)
+    assert (None if got is None else "".join(sorted(got)), null) == (chars, nullable)
 
 
 @pytest.mark.parametrize("pattern,chars", [
-    ("ab|cd", "ac"), ("(?:共|累计)?收到", "共收累"), ("[a-c]x", "abc"), ("(?<![拟议])废止", "废"), ("“?(?:一|主)", "“一主"),
-    ("a*b", "ab"), ("(?:a|b?)c", "abc"), ("x{2,3}", "x"), ("^ab", "a"), ("(a)(?=b)c", "a"),
-    ("a?", None), ("", None), (".a", None), ("[^a]b", None), (r"\db", None), ("(?i)ab", None), ("(?i:a)b", None),
-    (r"(a)\1", "a"), (r"\1?(a)", None), ("[\u4e00-\u9fff]", None), ("(?:a|.)", None),
+    ("(?:共|累计)?收到", "共收累"), ("(?<![拟议])废止", "废"), ("“?(?:一|主)", "“一主"), ("(?:ab|c?d)e", "acd"),
+    ("ab|cd", None), ("[a-c]x", None), ("(a)bc", None), ("abc", None),  # re jumps between these itself
+    ("a?", None), ("(?i)(?:ab|c?d)", None), (".?a", None),
 ])
 def test_first_chars(pattern, chars):
     assert figures._first_chars(pattern) == chars

@@ -229,16 +229,31 @@ def _near(keys: list[tuple[re.Pattern[str], int]]) -> re.Pattern[str]:
 
 def _first_chars(pattern: str) -> str | None:
     """The characters a match of ``pattern`` can start with, read from re's own parse tree; None when that
-    cannot be told (an empty match, a class such as ``.`` or ``[^》]`` first, a flag, a construct not known)."""
+    cannot be told (an empty match, a class such as ``.`` or ``[^》]`` first, a flag, a construct not known)
+    and when re jumps between them by itself (see _jumps): a lookahead would only stop it doing so."""
     try:
         from re import _constants as sre, _parser as parser  # Python 3.11+: re's parser, as re.compile uses it
         tree = parser.parse(pattern)
-        if tree.state.flags & re.IGNORECASE:
+        if tree.state.flags & re.IGNORECASE or _jumps(tree, sre):
             return None
         chars, nullable = _first_of(tree, sre)
     except Exception:  # an older or newer re: no lookahead, the plain union (same answer, slower)
         return None
     return None if chars is None or nullable else "".join(sorted(chars))
+
+
+def _jumps(tree, sre) -> bool:
+    """Whether re's compiler finds a prefix to search for in C: the pattern opens with a literal, a class
+    or a branch whose alternatives each open with a literal (re._compiler._compile_info)."""
+    items = tree
+    while items and items[0][0] is sre.SUBPATTERN:
+        items = items[0][1][3]
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre.LITERAL or op is sre.IN:
+        return True
+    return op is sre.BRANCH and all(alt and alt[0][0] is sre.LITERAL for alt in av[1])
 
 
 def _first_of(items, sre) -> tuple[set[str] | None, bool]:
