@@ -73,11 +73,14 @@ _NUMERAL_START = re.compile(rf"[1-8]\s*[、.]|第\s*[{_NUM}]\s*(?:部\s*分|章|
 _MAY_OPEN = _FIRST_CHARS | _SPACE_AND_DECOR_SET
 # An arabic numeral heads only its own part (see ``_heading_key``), so the words after it must open as that part's
 # pattern in ``_WORDS`` does: 1 overview (工/主/总/基/概), 2 proactive (行/主), 3 requests (行/收/依), 6 other (其);
-# 4 and 5 may open with anything (their patterns start with a run of any characters); 7 and 8 head nothing.
-# Table rows (`2. 其他法律行政法规禁止公开 …`, `7. 属于行政执法案卷 …`) are so told apart without the full test.
-_DIGIT_WORD_STARTS: dict[str, frozenset[str] | None] = {
-    "1": frozenset("工主总基概"), "2": frozenset("行主"), "3": frozenset("行收依"), "4": None, "5": None,
-    "6": frozenset("其"), "7": frozenset(), "8": frozenset()}
+# 7 and 8 head nothing. Table rows (`2. 其他法律行政法规禁止公开 …`, `7. 属于行政执法案卷 …`) are so told apart
+# without the full test.
+_DIGIT_WORD_STARTS: dict[str, frozenset[str]] = {
+    "1": frozenset("工主总基概"), "2": frozenset("行主"), "3": frozenset("行收依"), "6": frozenset("其"),
+    "7": frozenset(), "8": frozenset()}
+# 4 and 5 may open with anything (their patterns start with a run of any characters), but their words hold
+# 行政复议/行政诉讼 (appeals) or 存在/问题 (problems): a line with none of 议/讼, or of 存/问, is not their heading.
+_DIGIT_WORD_CHARS: dict[str, str] = {"4": "议讼", "5": "存问"}
 # A line not opening with a numeral is a heading only if it ends with a heading word (``_HEADING_END``): its
 # last character after spaces and trailing decoration is the last of such a word.
 _END_CHARS = frozenset(w[-1] for w in _HEADING_END)
@@ -107,8 +110,11 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
         m = _DIGIT_NUMERAL.match(body)
         if not m:
             return None
-        starts = _DIGIT_WORD_STARTS[m.group(1)]
-        if starts is not None and m.group(2) not in starts:
+        digit = m.group(1)
+        if digit in _DIGIT_WORD_CHARS:
+            if not any(c in body for c in _DIGIT_WORD_CHARS[digit]):
+                return None
+        elif m.group(2) not in _DIGIT_WORD_STARTS[digit]:
             return None
     elif first not in _NUMERAL_CHARS and norm_line.rstrip(_SPACE_AND_TRAIL)[-1:] not in _END_CHARS:
         return None  # unnumbered: table cells (`行政许可 19 3 180`) and sentences end otherwise
