@@ -24,7 +24,8 @@ from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, 
 from helpers.codebook import codes
 from helpers.layouts import (ALTERNATING, CELL_BLANK, CELL_LINE, CELL_PIPE, MARKDOWN, PAGE_NUMBER, PIPE, SPACE,
                              TAB, _LONE_PIPES, _SPACE_VALUES, Cell, _cell, _cell_blank, _page_break_blanks,
-                             _row_cells, _space_cells, _split_pair, detect_layout, tokenize)
+                             _row_cells, _space_cells, _split_pair, classify, detect_layout, parse_value,
+                             squeeze_fast, tokenize)
 from helpers.normalize import normalize_lines
 from helpers.parse import parse_bytes
 from helpers.tables import ROW_LAYOUTS, ROWS_2021, ROWS_SINGLE_OTHER, _OTHER_SPLIT, _Row, _assign, _fit
@@ -156,6 +157,32 @@ def test_tab_rows_of_the_seeds_match_the_template_version(seed_texts):
                 _fields(_old_tokenize(block_norm, block_raw, i + 1, TAB)[1])
             n += 1
     assert n > 20
+
+
+# Classifying a cell: the memo is a plain dict now (read inline by the hot loops), formerly an lru_cache.
+def _old_classify(text_norm: str) -> tuple[str, str, float | int | None, str]:
+    """(key, kind, value, unit) of a cell's normalised text; cached because cells repeat (`0`, labels)."""
+    key = squeeze_fast(text_norm)
+    kind, value, unit = parse_value(key)
+    return key, kind, value, unit
+
+
+@SETTINGS
+@given(hs.lists(hs.one_of(hs.sampled_from(TOKENS), hs.text(max_size=6)), min_size=1, max_size=30))
+def test_classify_memo_gives_the_plain_classification(texts):
+    for t in texts:
+        want = _old_classify(t)
+        for got in (classify(t), layouts._CLASSIFIED.get(t) or classify(t), classify(t)):
+            assert got == want and [type(x) for x in got] == [type(x) for x in want]
+
+
+def test_classify_memo_is_emptied_when_full(monkeypatch):
+    monkeypatch.setattr(layouts, "_CLASSIFIED_MAX", 5)
+    layouts._CLASSIFIED.clear()
+    for k in range(23):
+        assert classify(str(k)) == _old_classify(str(k))
+        assert len(layouts._CLASSIFIED) <= 5
+    layouts._CLASSIFIED.clear()
 
 
 # ---------------------------------------------------------------------------------------------------------

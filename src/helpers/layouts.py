@@ -80,16 +80,28 @@ def squeeze_fast(text: str) -> str:
     return "".join(text.split())
 
 
-@lru_cache(maxsize=16384)
+# Cell texts already classified, (key, kind, value, unit) by normalised text: cells repeat (`0`, the form's
+# labels). A plain dict rather than an lru_cache, so that the hot loops can read it inline,
+# ``_CLASSIFIED.get(t) or classify(t)`` (a classification is a 4-tuple, never false), at a third of the cost
+# of a cached call; it is emptied whenever it reaches _CLASSIFIED_MAX entries.
+_CLASSIFIED: dict[str, tuple[str, str, float | int | None, str]] = {}
+_CLASSIFIED_MAX = 16384
+
+
 def classify(text_norm: str) -> tuple[str, str, float | int | None, str]:
-    """(key, kind, value, unit) of a cell's normalised text; cached because cells repeat (`0`, labels)."""
-    key = squeeze_fast(text_norm)
-    kind, value, unit = parse_value(key)
-    return key, kind, value, unit
+    """(key, kind, value, unit) of a cell's normalised text, memoised in ``_CLASSIFIED``."""
+    got = _CLASSIFIED.get(text_norm)
+    if got is None:
+        if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+            _CLASSIFIED.clear()
+        key = squeeze_fast(text_norm)
+        kind, value, unit = parse_value(key)
+        got = _CLASSIFIED[text_norm] = (key, kind, value, unit)
+    return got
 
 
 def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
-    key, kind, value, unit = classify(text_norm)
+    key, kind, value, unit = _CLASSIFIED.get(text_norm) or classify(text_norm)
     if kind == "rule":
         return None
     return Cell(kind, key, text_raw.strip(), line, value, unit)
@@ -181,7 +193,7 @@ def _row_template(ln: str, sep: str, markdown: bool = False) -> tuple[tuple[_Cel
     parts = _split(ln, sep)
     cells = [(kind, key, t.strip(), value, unit, col, False)
              for col, t in enumerate(parts) if t and not t.isspace()
-             for key, kind, value, unit in (classify(t),) if kind != "rule"]
+             for key, kind, value, unit in (_CLASSIFIED.get(t) or classify(t),) if kind != "rule"]
     if len(cells) == len(parts):  # no empty slot (nor rule): no gaps
         return tuple(cells), len(parts)
     vals = [c[5] for c in cells if c[0] == "num" or c[0] == "ph"]  # columns of values and placeholders
@@ -238,8 +250,10 @@ def _tab_row_cells(ln: str, raw: str, line: int, out: list[Cell]) -> None:
             raws = parts  # as _row_cells: the raw line does not split alike, so the normalised text stands
     start = len(out)
     seen_value = blank_after_value = False
+    classified = _CLASSIFIED.get
     for col, t in enumerate(parts):
-        key, kind, value, unit = classify(t)  # kind "empty" exactly when t is blank (key has no whitespace)
+        # kind "empty" exactly when t is blank (the key keeps no whitespace)
+        key, kind, value, unit = classified(t) or classify(t)
         if kind == "num" or kind == "ph":
             if blank_after_value:  # `3\t\t1`: a gap the template has to weigh
                 del out[start:]
