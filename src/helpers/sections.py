@@ -85,6 +85,13 @@ _DIGIT_WORD_CHARS: dict[str, str] = {"4": "议讼", "5": "存问"}
 # last character after spaces and trailing decoration is the last of such a word.
 _END_CHARS = frozenset(w[-1] for w in _HEADING_END)
 _SPACE_AND_TRAIL = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _DECOR_TRAIL
+# After a Chinese numeral (and its 、.,: if any), a heading's words open as a pattern of ``_WORDS``,
+# ``_NUMBERED_ONLY`` or ``_CUT_HEADING`` can (工主总基概, 行主, 行收依, 其; 概, 下; 主, 收依, 政行因, 其) or hold the
+# words that the patterns of appeals and problems, which may open with anything, need (议/讼, 存/问).
+# List items (`一是加强组织领导`) and table rows (`三、本年度办理结果`) are so told apart without the full test.
+_CJK_WORD_STARTS = frozenset("工主总基概行收依其下政因")
+_CJK_WORD_CHARS = "议讼存问"
+_CJK_NUMERAL = re.compile(rf"[{_NUM}]\s*[、.,:]?\s*(\S?)")
 # ``_NUMERAL_START``'s arabic branch, and the first character after it (what ``_PREFIX`` leaves of the squeezed line).
 _DIGIT_NUMERAL = re.compile(r"([1-8])\s*[、.]\s*(\S?)")
 
@@ -116,7 +123,11 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
                 return None
         elif m.group(2) not in _DIGIT_WORD_STARTS[digit]:
             return None
-    elif first not in _NUMERAL_CHARS and norm_line.rstrip(_SPACE_AND_TRAIL)[-1:] not in _END_CHARS:
+    elif first in _NUM:
+        if (_CJK_NUMERAL.match(body).group(1) not in _CJK_WORD_STARTS
+                and not any(c in body for c in _CJK_WORD_CHARS)):
+            return None
+    elif norm_line.rstrip(_SPACE_AND_TRAIL)[-1:] not in _END_CHARS:
         return None  # unnumbered: table cells (`行政许可 19 3 180`) and sentences end otherwise
     return _heading_key(norm_line)
 
