@@ -23,9 +23,9 @@ from helpers.checks import (APPLICANTS, OUTCOME_ROWS, ORGS, PARTS, PROCEEDINGS, 
                             _summary, _zero_tail, table_checks)
 from helpers.codebook import codes
 from helpers.layouts import (ALTERNATING, CELL_BLANK, CELL_LINE, CELL_PIPE, MARKDOWN, PAGE_NUMBER, PIPE, SPACE,
-                             TAB, _LONE_PIPES, _SPACE_VALUES, Cell, _cell, _cell_blank, _page_break_blanks,
-                             _row_cells, _space_cells, _split_pair, classify, detect_layout, parse_value,
-                             squeeze_fast, tokenize)
+                             TAB, _LONE_PIPES, _SPACE_VALUES, Cell, _cell, _cell_blank, _inner_pipe_cells,
+                             _page_break_blanks, _row_cells, _space_cells, _split_pair, classify, detect_layout,
+                             parse_value, squeeze_fast, tokenize)
 from helpers.normalize import normalize_lines
 from helpers.parse import parse_bytes
 from helpers.tables import ROW_LAYOUTS, ROWS_2021, ROWS_SINGLE_OTHER, _OTHER_SPLIT, _Row, _assign, _fit
@@ -36,10 +36,43 @@ LAYOUTS = (None, TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_L
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Detecting the layout: as it was, every line through _SPACE_VALUES.
+def _old_detect_layout(norm: list[str]) -> str:
+    """Name the layout of a block of normalised lines (see the module docstring)."""
+    lines = [ln for ln in norm if ln and not ln.isspace() and not PAGE_NUMBER.match(ln)]
+    n = len(lines)
+    if not n:
+        return CELL_LINE
+    tabs = sum(["\t" in ln for ln in lines])  # lines holding a tab
+    if tabs >= 2 and tabs * 4 >= n:
+        return TAB
+    piped = [ln for ln in lines if "|" in ln]
+    if len(piped) * 3 >= n and piped:
+        multi = sum(1 for ln in piped if _inner_pipe_cells(ln) >= 2)
+        lone = sum(1 for ln in piped if _LONE_PIPES.match(ln))
+        content_no_pipe = sum(1 for ln in lines if "|" not in ln)
+        if multi * 3 >= len(piped):
+            starts = sum(1 for ln in piped if ln.lstrip().startswith("|"))
+            return MARKDOWN if starts * 2 >= len(piped) else PIPE
+        content_pipe = len(piped) - lone  # `0 |`: one cell per line with its own pipe
+        if lone and content_no_pipe > content_pipe:
+            return ALTERNATING
+        return CELL_PIPE
+    if any(_SPACE_VALUES.search(ln) for ln in lines):  # one row of space-separated values is enough
+        return SPACE  # (section 四's fifteen numbers)
+    blank = [not ln or ln.isspace() for ln in norm]
+    followed = list(zip(blank, blank[1:])).count((False, True))  # lines followed by a blank line
+    if followed * 2 >= n:
+        return CELL_BLANK
+    return CELL_LINE
+
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Tokenising: tokenize as it was, every tab row through the cached template (_row_cells).
 def _old_tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | None = None) -> tuple[str, list[Cell]]:
     """Cut a block (``norm[i]`` is line ``first_line + i``) into cells; returns (layout, cells)."""
-    layout = layout or detect_layout(norm)
+    layout = layout or _old_detect_layout(norm)  # (the one change: the old detection too)
     cells: list[Cell] = []
     n = len(norm)
     if layout in (TAB, PIPE, MARKDOWN):
@@ -144,6 +177,36 @@ def test_tokenize_matches_the_template_version(raw, layout, first_line, same_raw
     old_layout, old = _old_tokenize(norm, raw, first_line, layout)
     assert new_layout == old_layout
     assert _fields(new) == _fields(old)
+
+
+# Lines for the space-values prefilter: every kind of whitespace, values with and without units.
+SPACE_TOKENS = ["0", "12", "3.5", "-2", "245万", "?", "/", "予以公开", "第 3 页", "a", "1.", ""]
+WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()] + ["", "x"]
+
+
+@SETTINGS
+@given(hs.lists(hs.tuples(hs.sampled_from(SPACE_TOKENS), hs.sampled_from(WHITESPACE)), max_size=8))
+def test_space_values_prefilter_never_hides_a_match(pairs):
+    ln = "".join(t + w for t, w in pairs)
+    if not layouts._may_hold_space_values(ln):
+        assert _SPACE_VALUES.search(ln) is None
+
+
+@SETTINGS
+@given(tab_blocks())
+def test_detect_layout_matches_the_previous_version(raw):
+    norm = normalize_lines(raw)
+    assert detect_layout(norm) == _old_detect_layout(norm)
+    assert detect_layout(raw) == _old_detect_layout(raw)
+
+
+@SETTINGS
+@given(hs.lists(hs.lists(hs.tuples(hs.sampled_from(SPACE_TOKENS), hs.sampled_from(WHITESPACE)), max_size=4),
+                min_size=1, max_size=12))
+def test_detect_layout_matches_the_previous_version_on_spaced_cells(lines):
+    """One-cell-per-line blocks whose lines may hold values apart by any whitespace: the SPACE test."""
+    raw = ["".join(t + w for t, w in pairs) for pairs in lines]
+    assert detect_layout(raw) == _old_detect_layout(raw)
 
 
 def test_tab_rows_of_the_seeds_match_the_template_version(seed_texts):

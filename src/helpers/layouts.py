@@ -112,6 +112,14 @@ def _cell(text_norm: str, text_raw: str, line: int) -> Cell | None:
 _SPACE_VALUES = re.compile(r"(?:^|\s)[+-]?\d+(?:\.\d+)?(?:万元|万|元)?(?:\s+(?:\?\s+)?[+-]?\d+(?:\.\d+)?(?:万元|万|元)?)+\s*$")
 
 
+def _may_hold_space_values(ln: str) -> bool:
+    """False when :data:`_SPACE_VALUES` cannot match ``ln``, told without the regex (one-cell-per-line blocks
+    ask it of every line): the pattern needs whitespace between two values, so inside the stripped line, and
+    every whitespace character but " " is unprintable."""
+    s = ln.strip()
+    return " " in s or not s.isprintable()
+
+
 def _inner_pipe_cells(line: str) -> int:
     """How many non-empty cells a pipe-separated line holds."""
     return sum(1 for part in line.split("|") if part.strip())
@@ -138,8 +146,10 @@ def detect_layout(norm: list[str]) -> str:
         if lone and content_no_pipe > content_pipe:
             return ALTERNATING
         return CELL_PIPE
-    if any(_SPACE_VALUES.search(ln) for ln in lines):  # one row of space-separated values is enough
-        return SPACE  # (section 四's fifteen numbers)
+    # one row of space-separated values is enough (section 四's fifteen numbers); _may_hold_space_values
+    # inlined, since most lines of a one-cell-per-line block (` 4`, `申请人情况`) hold no inner whitespace
+    if any(_SPACE_VALUES.search(ln) for ln in lines if " " in (s := ln.strip()) or not s.isprintable()):
+        return SPACE
     blank = [not ln or ln.isspace() for ln in norm]
     followed = list(zip(blank, blank[1:])).count((False, True))  # lines followed by a blank line
     if followed * 2 >= n:
@@ -362,7 +372,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
         parts = [p for p in _split_pair(ln, raw[i]) if p[0].strip()]
         if not parts:
             continue
-        if len(parts) == 1 and layout == CELL_LINE and _SPACE_VALUES.search(ln):
+        if len(parts) == 1 and layout == CELL_LINE and _may_hold_space_values(ln) and _SPACE_VALUES.search(ln):
             cells.extend(_space_cells(ln, raw[i], line))
             continue
         if len(parts) > 1:  # a whole row on one line (D48's values line): its empty slots are positioned
