@@ -601,3 +601,25 @@ def test_ascii_forms_is_translate(text):
 def test_ascii_forms_is_translate_on_reports(corpus_texts):
     for text in corpus_texts.values():
         assert normalize._ascii_forms(text) == text.translate(normalize._WIDTH)
+
+
+def _old_normalize_line(line: str) -> str:
+    if "<" in line and normalize._TAG.search(line):
+        line = normalize._html_markup(line)
+    line = line.translate(normalize._WIDTH)
+    if "(" in line:
+        line = _OLD_PINYIN.sub("", line)
+    return line
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_WIDTH_ALPHABET + "<td>/tr&amp;运(yùn)", max_size=60))
+def test_normalize_line_as_before(line):
+    assert normalize.normalize_line(line) == _old_normalize_line(line)
+
+
+def test_normalize_line_as_before_on_reports(corpus_lines, corpus_texts):
+    lines = corpus_lines + [ln for text in corpus_texts.values() for ln in split_lines(text)]
+    lines += ["<tr><td>政府信息公开</td><td>１２</td></tr>", "绥江县人民政府网 (<http://www.gov.cn/>) 查阅（联系）"]
+    for line in lines:
+        assert normalize.normalize_line(line) == _old_normalize_line(line)
