@@ -102,10 +102,10 @@ def heading_key(norm_line: str) -> tuple[str, str | None] | None:
     Most lines of a report cannot be headings by their first character: they are skipped before any
     squeezing or regex (the same answer as :func:`_heading_key`, tested)."""
     first = norm_line[:1]
+    if first not in _MAY_OPEN:
+        return None  # most lines: said with one lookup, no lstrip
     body = norm_line
-    if first not in _FIRST_CHARS:
-        if first not in _SPACE_AND_DECOR_SET:  # most lines: no lstrip needed to say no
-            return None
+    if first not in _FIRST_CHARS:  # spaces or decoration first
         body = norm_line.lstrip(_SPACE_AND_DECOR)
         first = body[:1]
         if first not in _FIRST_CHARS:
