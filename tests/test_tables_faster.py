@@ -192,6 +192,24 @@ def test_space_values_prefilter_never_hides_a_match(pairs):
         assert _SPACE_VALUES.search(ln) is None
 
 
+PAGE_TOKENS = ["-", "—", "–", "－", "--", "第", "页", "共", "/", ",", "3", "12", "999", "1000", "٣", "５", "a", "予以",
+               "(一)", "0"]
+
+
+@SETTINGS
+@given(hs.lists(hs.tuples(hs.sampled_from(PAGE_TOKENS),
+                          hs.sampled_from(WHITESPACE[:6] + ["", "", " ", "\u3000", "\xa0"])), max_size=9))
+def test_page_number_prefilter_is_the_regex(pairs):
+    ln = "".join(t + w for t, w in pairs)
+    assert layouts.is_page_number(ln) == bool(PAGE_NUMBER.match(ln))
+
+
+def test_page_number_prefilter_on_page_numbers():
+    for ln in ("- 3 -", "—12—", " 第 3 页 ", "第3页,共9页", "第3页/共9页", "3/9", " 12 / 130 ", "－5－\t", "3", "第3", "3/"):
+        assert layouts.is_page_number(ln) == bool(PAGE_NUMBER.match(ln)), ln
+    assert layouts.is_page_number("- 3 -") and layouts.is_page_number("3/9") and not layouts.is_page_number("3")
+
+
 @SETTINGS
 @given(tab_blocks())
 def test_detect_layout_matches_the_previous_version(raw):

@@ -50,6 +50,18 @@ _RULE = re.compile(r"^:?-{3,}:?$|^=+$")
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _LONE_PIPES = re.compile(r"^\s*\|[\s|]*$")
+_PAGE_ENDS = frozenset("页-—–－")  # the last visible character of a PAGE_NUMBER line, if not a digit
+
+
+def is_page_number(ln: str) -> bool:
+    """``PAGE_NUMBER.match(ln)``, without the regex for the lines that cannot be one (asked of every line of a
+    one-cell-per-line block): a page number ends on a dash, 页 or a digit (`- 3 -`, `第3页`, `3/9`; ``\\d``
+    and ``isdecimal`` both mean Unicode Nd), and always holds a dash, 第 or `/`, so never digits alone."""
+    s = ln.rstrip()
+    last = s[-1:]
+    if last in _PAGE_ENDS or (last.isdecimal() and not s.lstrip().isdecimal()):
+        return PAGE_NUMBER.match(ln) is not None
+    return False
 
 
 def parse_value(key: str) -> tuple[str, float | int | None, str]:
@@ -127,7 +139,7 @@ def _inner_pipe_cells(line: str) -> int:
 
 def detect_layout(norm: list[str]) -> str:
     """Name the layout of a block of normalised lines (see the module docstring)."""
-    lines = [ln for ln in norm if ln and not ln.isspace() and not PAGE_NUMBER.match(ln)]
+    lines = [ln for ln in norm if ln and not ln.isspace() and not is_page_number(ln)]
     n = len(lines)
     if not n:
         return CELL_LINE
@@ -341,7 +353,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     if layout == SPACE:
         for i in range(n):
             ln = norm[i]
-            if ln.strip() and not PAGE_NUMBER.match(ln):
+            if ln.strip() and not is_page_number(ln):
                 cells.extend(_space_cells(ln, raw[i], first_line + i))
         return layout, cells
     if layout == CELL_BLANK:
@@ -358,7 +370,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
                 cells.append(Cell("empty", "", "", line))
             prev_pipe = False
             continue
-        if PAGE_NUMBER.match(ln):
+        if is_page_number(ln):
             continue
         s = ln.strip()
         if "|" in s and _LONE_PIPES.match(s):
@@ -423,13 +435,13 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
                 cells.append(Cell("empty", "", "", first_line + i))
             i += 1
             continue
-        if PAGE_NUMBER.match(ln):
+        if is_page_number(ln):
             i += 1
             if i < n and (not norm[i] or norm[i].isspace()):
                 i += 1
             continue
         j = i + 1
-        while j < n and norm[j] and not norm[j].isspace() and not PAGE_NUMBER.match(norm[j]):
+        while j < n and norm[j] and not norm[j].isspace() and not is_page_number(norm[j]):
             j += 1
         if j == i + 1:  # a cell on one line: the common case
             c = _cell(ln, raw[i], first_line + i)
