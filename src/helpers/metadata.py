@@ -87,7 +87,7 @@ def _nonempty(doc: Doc, head: int = 60, tail: int = 8) -> list[tuple[int, str]]:
     last = _first_nonblank(norm, range(len(norm) - 1, -1, -1), tail)[::-1]
     seen = set(first)
     keep = first + [i for i in last if i not in seen]
-    return [(i, _squeeze(norm[i])) for i in keep]
+    return [(i, "".join(norm[i].split())) for i in keep]  # _squeeze, inlined: one call fewer a line
 
 
 def _first_nonblank(norm: list[str], order: range, n: int) -> list[int]:
