@@ -533,3 +533,13 @@ def test_reports_parse_the_same_with_the_old_code(report_bytes, monkeypatch):
     for name in report_bytes:
         assert fast[name].report == plain[name].report, name
         assert repr(fast[name].tables) == repr(plain[name].tables), name
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small memos: section 二's money unit (asked per row) is cached now.
+@SETTINGS
+@given(hs.lists(hs.sampled_from(["单位", ":", "：", "万元", "元", "千元", "收费金额", "(", ")", "采购"]), max_size=6))
+def test_money_divisor_cache_gives_the_plain_answer(parts):
+    from helpers import labels as L
+    key = "".join(parts)
+    assert L.money_divisor(key) == L.money_divisor.__wrapped__(key) == L.money_divisor(key)

@@ -66,7 +66,9 @@ def _summary(report_id: str, check: str, results: list[tuple[str, str, str]], un
     fail = holds.count("false")
     unknown = holds.count("unknown")
     hold = n - fail - unknown
-    out = [_row(report_id, check, scope, h, d) for scope, h, d in results if h != "true"]
+    # _row written out: a literal-key dict per failing case (~40 per report) instead of a call
+    out = [{"report_id": report_id, "check": check, "scope": scope, "holds": h, "detail": d}
+           for scope, h, d in results if h != "true"]
     if fail:
         out.append(_row(report_id, check, "all", "false",
                         f"{fail} of {n} {unit} fail; {hold} hold; {unknown} unknown (see rows above)"))

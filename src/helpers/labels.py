@@ -122,8 +122,10 @@ def find_measures(key: str) -> tuple[str, ...]:
 _MONEY_UNIT = re.compile(r"单位[:：]?(万元|元|千元)")
 
 
+@lru_cache(maxsize=1024)
 def money_divisor(header_key: str) -> float:
-    """How a header states the money unit: `(单位:元)` means divide by 10,000 to get 万元."""
+    """How a header states the money unit: `(单位:元)` means divide by 10,000 to get 万元. Cached: asked once
+    per section 二 row, of the same few header texts."""
     m = _MONEY_UNIT.search(header_key)
     if m and m.group(1) == "元":
         return 10000.0
