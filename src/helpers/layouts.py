@@ -54,12 +54,13 @@ _PAGE_ENDS = frozenset("页-—–－")  # the last visible character of a PAGE_
 
 
 def is_page_number(ln: str) -> bool:
-    """``PAGE_NUMBER.match(ln)``, without the regex for the lines that cannot be one (asked of every line of a
-    one-cell-per-line block): a page number ends on a dash, 页 or a digit (`- 3 -`, `第3页`, `3/9`; ``\\d``
-    and ``isdecimal`` both mean Unicode Nd), and always holds a dash, 第 or `/`, so never digits alone."""
+    """``PAGE_NUMBER.match(ln)``, without the regex for the lines that cannot be one (it is asked of every line
+    of a block): a page number ends on a dash or 页 (`- 3 -`, `第3页`), or on a digit, and then it is `3/9`
+    and holds a `/` (``\\d`` and ``isdecimal`` both mean Unicode Nd). Table rows end on a digit, mostly
+    without a `/`."""
     s = ln.rstrip()
     last = s[-1:]
-    if last in _PAGE_ENDS or (last.isdecimal() and not s.lstrip().isdecimal()):
+    if last in _PAGE_ENDS or (last.isdecimal() and "/" in s):
         return PAGE_NUMBER.match(ln) is not None
     return False
 
