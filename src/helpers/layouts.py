@@ -340,7 +340,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
         tab, markdown = layout == TAB, layout == MARKDOWN
         for i in range(n):
             ln = norm[i]
-            if not ln or ln.isspace() or (len(ln) < 24 and PAGE_NUMBER.match(ln)):
+            if not ln or ln.isspace() or (len(ln) < 24 and is_page_number(ln)):
                 continue
             line = first_line + i
             if not tab and "|" not in ln and "｜" not in ln:
@@ -405,7 +405,7 @@ def _page_break_blanks(norm: list[str]) -> set[int]:
     out: set[int] = set()
     n = len(norm)
     for i, ln in enumerate(norm):
-        if ln and not ln.isspace() and len(ln) < 24 and PAGE_NUMBER.match(ln):
+        if ln and not ln.isspace() and len(ln) < 24 and is_page_number(ln):
             j = i - 1
             while j >= 0 and not norm[j].strip():
                 out.add(j)
