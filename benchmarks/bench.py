@@ -68,6 +68,25 @@ def corpus_stage_seconds(out: Path) -> tuple[float, float, int]:
     return t1 - t0, time.perf_counter() - t1, len(pairs)
 
 
+def load_seconds(out: Path) -> str:
+    """What a notebook waits for on the built corpus: the largest per-report table into pandas, and a
+    DuckDB aggregate over one year of its partitioned Parquet."""
+    import duckdb
+
+    from helpers import store
+
+    t0 = time.perf_counter()
+    n = len(store.read_table(out, "requests"))
+    t1 = time.perf_counter()
+    year = int(store.read_table(out, "reports", cols=["year"])["year"].mode().iloc[0])
+    pattern = out / "parquet" / "requests" / "**" / "*.parquet"
+    t2 = time.perf_counter()
+    rows, _ = duckdb.sql(f"select count(*), sum(value) from read_parquet('{pattern}', hive_partitioning=true) "
+                         f"where year = {year} and applicant = 'total'").fetchall()[0]
+    t3 = time.perf_counter()
+    return f"requests into pandas {t1 - t0:.1f} s ({n:,} rows); DuckDB, one year's totals {t3 - t2:.2f} s ({rows:,} rows)"
+
+
 def _tree_rss(proc) -> int:
     import psutil
 
@@ -207,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                 checks_s, sim_s, n_pairs = corpus_stage_seconds(tmp / "out")
                 print(f"[{n}] corpus stage (in the build's wall time): corpus_checks {checks_s:.1f} s, "
                       f"similar_problems {sim_s:.1f} s ({n_pairs} pairs)", flush=True)
+            print(f"[{n}] loading: {load_seconds(tmp / 'out')}", flush=True)
             make_corpus(ROOT / "data" / "raw", raw, 1, start=n)
             inc, inc_peak, line2 = timed_build(raw, tmp / "out", args.jobs, extra)
             print(f"[{n}] generated in {gen:.1f} s; build: {_summary(line)}; rebuild: {_summary(line2)}")
