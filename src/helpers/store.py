@@ -177,7 +177,10 @@ def _read_files(paths: list[Path], cols: list[str], filters) -> dict[str, pa.Tab
     dataset = ds.dataset([str(p) for p in paths], format="parquet")
     expr = pq.filters_to_expression(filters) if filters else None
     batches: dict[str, list[pa.RecordBatch]] = {str(p): [] for p in paths}
-    for tagged in dataset.scanner(columns=cols, filter=expr).scan_batches():
+    # the system allocator: pyarrow's default (mimalloc) keeps what the scan's threads freed, ~0.5 GB at
+    # 100,000 reports, for the rest of the build
+    scanner = dataset.scanner(columns=cols, filter=expr, memory_pool=pa.system_memory_pool())
+    for tagged in scanner.scan_batches():
         batches[tagged.fragment.path].append(tagged.record_batch)
     schema = pa.schema([dataset.schema.field(c) for c in cols])
     return {p: pa.Table.from_batches(b, schema=schema) for p, b in batches.items()}
