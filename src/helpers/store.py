@@ -203,7 +203,7 @@ def _read_parts(folder: Path, table: str, cols: list[str] | None, filters) -> pa
     for group in groups:
         tables = []
         for path, year in group:
-            tbl = read[str(path)]
+            tbl = read.pop(str(path))  # dropped once its part is built: the files are not held twice
             if table == "reports" and "year" in wanted:
                 value = int(year) if year not in (None, "unknown") else None
                 tbl = tbl.append_column("year", pa.array([value] * tbl.num_rows, type=pa.int64()))
