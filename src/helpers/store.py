@@ -12,7 +12,7 @@ import shutil
 import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
@@ -166,31 +166,48 @@ def _part_groups(folder: Path) -> list[list[tuple[Path, str | None]]]:
     return [groups[k] for k in sorted(groups, key=lambda k: (k == CORPUS_PART, k))]
 
 
-def _read_files(paths: list[Path], cols: list[str], filters) -> dict[str, pa.Table]:
-    """Each Parquet file's rows (``cols``, ``filters``), read in one dataset scan: a corpus of 10,000 reports
-    is hundreds of small part files, and one scan reads them 2× faster than a loop of ``pq.read_table``."""
+def _scan_groups(groups: list[list[tuple[Path, str | None]]], cols: list[str], filters) -> Iterator[list[pa.Table]]:
+    """Each group's files' rows (``cols``, ``filters``), group by group, from one ordered dataset scan.
+
+    A corpus of 10,000 reports is hundreds of small part files: one scan reads them 2× faster than a loop of
+    ``pq.read_table`` (the cost is set-up per file, not decoding). Groups are handed on as soon as the scan
+    has passed them, so only one group's raw rows are held at a time. One thread, the system allocator:
+    threads' allocator arenas kept ~0.2 GB for the rest of the build at 100,000 reports."""
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
+    paths = [str(p) for g in groups for p, _ in g]
     if not paths:
-        return {}
-    dataset = ds.dataset([str(p) for p in paths], format="parquet")
-    expr = pq.filters_to_expression(filters) if filters else None
-    batches: dict[str, list[pa.RecordBatch]] = {str(p): [] for p in paths}
-    # one thread: the per-file cost saved is Python's and pyarrow's set-up, not decoding; threads' allocator
-    # arenas kept ~0.2 GB more at 100,000 reports for the rest of the build
-    scanner = dataset.scanner(columns=cols, filter=expr, use_threads=False, memory_pool=pa.system_memory_pool())
-    for tagged in scanner.scan_batches():
-        batches[tagged.fragment.path].append(tagged.record_batch)
+        return
+    dataset = ds.dataset(paths, format="parquet")
     schema = pa.schema([dataset.schema.field(c) for c in cols])
-    return {p: pa.Table.from_batches(b, schema=schema) for p, b in batches.items()}
+    scanner = dataset.scanner(columns=cols, filter=pq.filters_to_expression(filters) if filters else None,
+                              use_threads=False, memory_pool=pa.system_memory_pool())
+    group_of = {str(p): k for k, g in enumerate(groups) for p, _ in g}
+    batches: dict[str, list[pa.RecordBatch]] = {}
+
+    def done(k: int) -> list[pa.Table]:
+        return [pa.Table.from_batches(batches.pop(str(p), []), schema=schema) for p, _ in groups[k]]
+
+    current = 0
+    for tagged in scanner.scan_batches():
+        path = tagged.fragment.path
+        k = group_of[path]
+        if k < current:
+            raise RuntimeError(f"the Parquet scan went back to {path}")  # scan_batches is ordered
+        while current < k:
+            yield done(current)
+            current += 1
+        batches.setdefault(path, []).append(tagged.record_batch)
+    while current < len(groups):
+        yield done(current)
+        current += 1
 
 
 def _read_parts(folder: Path, table: str, cols: list[str] | None, filters) -> pa.Table:
     """Concatenate the parts of ``parquet/<table>/`` back into the CSV's row order: a part's rows are spread
     over its year files, and a stable sort by report_id within the part restores their order."""
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     schema = arrow_schema(table)
     wanted = columns(table) if cols is None else list(cols)
@@ -198,16 +215,12 @@ def _read_parts(folder: Path, table: str, cols: list[str] | None, filters) -> pa
     sort = table in PARTITIONED
     read_cols = in_file + (["report_id"] if sort and "report_id" not in in_file else [])
     groups = _part_groups(folder)
-    read = _read_files([p for g in groups for p, _ in g], read_cols, filters)
     pieces = []
-    for group in groups:
-        tables = []
-        for path, year in group:
-            tbl = read.pop(str(path))  # dropped once its part is built: the files are not held twice
-            if table == "reports" and "year" in wanted:
-                value = int(year) if year not in (None, "unknown") else None
-                tbl = tbl.append_column("year", pa.array([value] * tbl.num_rows, type=pa.int64()))
-            tables.append(tbl)
+    for group, tables in zip(groups, _scan_groups(groups, read_cols, filters)):
+        if table == "reports" and "year" in wanted:
+            tables = [tbl.append_column("year", pa.array([int(year) if year not in (None, "unknown") else None]
+                                                         * tbl.num_rows, type=pa.int64()))
+                      for tbl, (_, year) in zip(tables, group)]
         if not tables:
             continue
         tbl = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
