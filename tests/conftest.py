@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,27 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = ROOT / "data" / "raw"
 GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
+
+
+def varied_reports(folder: Path, n: int, seed: int, rng_seed: int) -> dict[str, bytes]:
+    """File name → bytes: the seeds, ``n`` synthetic reports (benchmarks/synth.py, fixed ``seed``: other places,
+    years, numbers, encodings) and a thinned and a cut copy of each seed, so that fallbacks (no heading, no
+    tables) run too. For the tests that parse whole reports both with a fast path and with the code it replaced."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.synth import make_corpus
+    finally:
+        sys.path.remove(str(ROOT))
+    seeds = sorted(SEED_DIR.glob("0*.txt"))
+    out = {p.name: p.read_bytes() for p in seeds}
+    for p in make_corpus(SEED_DIR, folder, n, seed=seed, subfolders=1):
+        out[p.name] = p.read_bytes()
+    rng = random.Random(rng_seed)
+    for p in seeds:
+        lines = p.read_text(encoding="utf-8").split("\n")
+        out[f"thinned_{p.name}"] = "\n".join(x for x in lines if rng.random() > 0.1).encode()
+        out[f"cut_{p.name}"] = "\n".join(lines[:rng.randint(10, len(lines))]).encode()
+    return out
 
 
 @pytest.fixture(scope="session")

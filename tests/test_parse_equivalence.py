@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import random
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import varied_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,6 @@ from helpers import figures, keywords, metadata, problems
 from helpers.normalize import squeeze
 from helpers.parse import parse_bytes
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Characters the generated texts are drawn from: report words, numerals, units, punctuation, Latin, spaces.
 _ALPHABET = ("的一是在不了有和人这中大为上个国我以要时来用们到作地于出就分对成会可主发年动同工也能下过子说产"
@@ -150,23 +148,8 @@ def test_requests_none_prefilter(s):
 # ---------------------------------------------------------------------------------------------- whole reports
 @pytest.fixture(scope="module")
 def report_bytes(tmp_path_factory) -> dict[str, bytes]:
-    """The seeds plus 20 synthetic reports (benchmarks/synth.py, fixed seed: other places, years, numbers,
-    encodings) and a few cut or thinned copies, so fallbacks (no heading, no tables) run too."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        from benchmarks.synth import make_corpus
-    finally:
-        sys.path.remove(str(ROOT))
-    seeds = sorted((ROOT / "data" / "raw").glob("0*.txt"))
-    out = {p.name: p.read_bytes() for p in seeds}
-    for p in make_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("synthetic"), 20, seed=5, subfolders=1):
-        out[p.name] = p.read_bytes()
-    rng = random.Random(9)
-    for p in seeds:
-        lines = p.read_text(encoding="utf-8").split("\n")
-        out[f"thinned_{p.name}"] = "\n".join(x for x in lines if rng.random() > 0.1).encode()
-        out[f"cut_{p.name}"] = "\n".join(lines[:rng.randint(10, len(lines))]).encode()
-    return out
+    """The seeds plus 20 synthetic reports and cut or thinned copies (conftest.varied_reports)."""
+    return varied_reports(tmp_path_factory.mktemp("synthetic"), 20, seed=5, rng_seed=9)
 
 
 def test_reports_parse_the_same_with_the_plain_code(report_bytes, monkeypatch):

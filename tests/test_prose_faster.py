@@ -16,14 +16,13 @@ are also checked on their own: a line they drop could never have matched.
 """
 from __future__ import annotations
 
-import random
 import re
-import sys
 from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
 import pytest
+from conftest import varied_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,20 +48,9 @@ def _joined(pieces: tuple[str, ...], max_size: int) -> st.SearchStrategy[str]:
 def real_docs(tmp_path_factory) -> list[tuple[Doc, dict[str, Section]]]:
     """The seeds, 20 synthetic reports (benchmarks/synth.py, fixed seed) and cut or thinned copies of the
     seeds (so the fallbacks run: no problems heading, no tables), each with its sections."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        from benchmarks.synth import make_corpus
-    finally:
-        sys.path.remove(str(ROOT))
-    seeds = sorted((ROOT / "data" / "raw").glob("0*.txt"))
-    data = {p.name: p.read_bytes() for p in seeds}
-    for p in make_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("synthetic"), 20, seed=5, subfolders=1):
-        data[p.name] = p.read_bytes()
-    rng = random.Random(11)
-    for p in seeds:
+    data = varied_reports(tmp_path_factory.mktemp("synthetic"), 20, seed=5, rng_seed=11)
+    for p in sorted((ROOT / "data" / "raw").glob("0*.txt")):
         lines = p.read_text(encoding="utf-8").split("\n")
-        data[f"thinned_{p.name}"] = "\n".join(x for x in lines if rng.random() > 0.1).encode()
-        data[f"cut_{p.name}"] = "\n".join(lines[:rng.randint(10, len(lines))]).encode()
         data[f"noheading_{p.name}"] = "\n".join(x for x in lines if "存在" not in x or len(x) > 40).encode()
     out = []
     for name, b in data.items():

@@ -10,10 +10,9 @@ No timings are asserted.
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import varied_reports
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
@@ -30,7 +29,6 @@ from helpers.normalize import normalize_lines
 from helpers.parse import parse_bytes
 from helpers.tables import ROW_LAYOUTS, ROWS_2021, ROWS_SINGLE_OTHER, _OTHER_SPLIT, _Row, _assign, _fit
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LAYOUTS = (None, TAB, PIPE, MARKDOWN, CELL_BLANK, CELL_PIPE, ALTERNATING, CELL_LINE, SPACE)
 
@@ -501,22 +499,8 @@ def test_table_checks_match_the_previous_version(m):
 # Whole reports, parsed with this round's code and with the old code patched in.
 @pytest.fixture(scope="module")
 def report_bytes(tmp_path_factory) -> dict[str, bytes]:
-    """The seeds plus 30 synthetic reports (benchmarks/synth.py, fixed seed) and thinned and cut copies."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        from benchmarks.synth import make_corpus
-    finally:
-        sys.path.remove(str(ROOT))
-    seeds = sorted((ROOT / "data" / "raw").glob("0*.txt"))
-    out = {p.name: p.read_bytes() for p in seeds}
-    for p in make_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("synthetic"), 30, seed=11, subfolders=1):
-        out[p.name] = p.read_bytes()
-    rng = random.Random(13)
-    for p in seeds:
-        lines = p.read_text(encoding="utf-8").split("\n")
-        out[f"thinned_{p.name}"] = "\n".join(x for x in lines if rng.random() > 0.1).encode()
-        out[f"cut_{p.name}"] = "\n".join(lines[:rng.randint(10, len(lines))]).encode()
-    return out
+    """The seeds plus 30 synthetic reports and thinned and cut copies (conftest.varied_reports)."""
+    return varied_reports(tmp_path_factory.mktemp("synthetic"), 30, seed=11, rng_seed=13)
 
 
 def test_reports_parse_the_same_with_the_old_code(report_bytes, monkeypatch):
