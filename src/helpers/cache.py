@@ -82,9 +82,6 @@ class BuildCache:
         """The pack holding this file's outcome, or None when it was never parsed by this code version."""
         return self._index().get(sha)
 
-    def has(self, sha: str) -> bool:
-        return self.pack_of(sha) is not None
-
     def read_pack(self, name: str) -> dict:
         """sha256 → outcome; empty when the pack is missing or unreadable (its files are parsed again)."""
         pack = load(self.dir / "packs" / f"{name}.pkl")
@@ -100,14 +97,6 @@ class BuildCache:
     def record(self, name: str, shas) -> None:
         for sha in shas:
             self._added[sha] = name
-
-    def get(self, sha: str):
-        name = self.pack_of(sha) or self._added.get(sha)
-        return self.read_pack(name).get(sha) if name else None
-
-    def put(self, sha: str, outcome) -> None:
-        """One outcome in a pack of its own (for callers outside the build's runs)."""
-        self.record(self.write_pack({sha: outcome}), [sha])
 
     def save_packs(self, live: set[str]) -> None:
         """Write the index of the packs this build used or made, for the files still in the corpus, and

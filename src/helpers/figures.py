@@ -147,10 +147,11 @@ _MAYBE_TOKEN = re.compile(rf"[\d{_CN}](?:(?<=\d)|(?:万|亿)?(?:余|多)?(?:" + 
 _TOKEN_START = re.compile(rf"[大接约近超逾突多\d{_CN}]")
 
 
-def _token_matches(s: str) -> list[re.Match[str]]:
-    """``list(_TOKEN.finditer(s))``, faster on prose (see _TOKEN_START)."""
-    out = []
-    search, match = _TOKEN_START.search, _TOKEN.match
+def _jump_matches(start: re.Pattern[str], pattern: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(s)`` for a pattern whose matches are never empty and always begin with a character
+    ``start`` matches: the search jumps between those characters in C instead of trying the whole pattern
+    at every position."""
+    search, match = start.search, pattern.match
     pos = 0
     while (hit := search(s, pos)) is not None:
         p = hit.start()
@@ -158,9 +159,13 @@ def _token_matches(s: str) -> list[re.Match[str]]:
         if m is None:
             pos = p + 1
         else:
-            out.append(m)
+            yield m
             pos = m.end()
-    return out
+
+
+def _token_matches(s: str) -> list[re.Match[str]]:
+    """``list(_TOKEN.finditer(s))``, faster on prose (see _TOKEN_START)."""
+    return list(_jump_matches(_TOKEN_START, _TOKEN, s))
 
 
 def tokens(s: str) -> list[Token]:
@@ -746,18 +751,9 @@ _NONE_START = re.compile("[未没无依]")
 
 
 def _nil_matches(s: str) -> Iterator[re.Match[str]]:
-    """``_REQUESTS_NONE.finditer(s)``, jumping in C between the characters a match can start with (the
-    pattern opens with no fixed character, so finditer tries all three branches at every position)."""
-    search, match = _NONE_START.search, _REQUESTS_NONE.match
-    pos = 0
-    while (hit := search(s, pos)) is not None:
-        p = hit.start()
-        m = match(s, p)
-        if m is None:
-            pos = p + 1
-        else:
-            yield m
-            pos = m.end()  # never empty: every branch names 公开
+    """``_REQUESTS_NONE.finditer(s)`` (never empty: every branch names 公开); the pattern opens with no fixed
+    character, so finditer would try all three branches at every position."""
+    return _jump_matches(_NONE_START, _REQUESTS_NONE, s)
 
 
 def requests_none(s: str) -> re.Match[str] | None:
