@@ -1,6 +1,7 @@
 """The command line, run as a user would: python -m helpers build …; render dispatches to helpers.render."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import types
@@ -10,9 +11,9 @@ import pandas as pd
 from helpers import cli
 
 
-def run(*args, cwd=None):
+def run(*args, cwd=None, env=None):
     return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+                          timeout=300, env=env)
 
 
 def test_build_prints_the_summary_and_exits_0_even_with_a_bad_file(make_raw, seed_texts, tmp_path):
@@ -26,6 +27,21 @@ def test_build_prints_the_summary_and_exits_0_even_with_a_bad_file(make_raw, see
     assert list(reports["report_id"]) == [name]
     assert list(pd.read_csv(out / "load_errors.csv")["file"]) == ["broken.txt"]
     assert (out / "README.md").exists() and (out / "parquet" / "reports").is_dir()
+
+
+def test_build_leaves_fast_but_flushes_everything(make_raw, seed_texts, tmp_path):
+    """`python -m helpers build` skips the interpreter's teardown (os._exit): its output must still arrive
+    whole through a pipe, and its exit code must still be the build's."""
+    name = "003_ee300cc618a93e5a.txt"
+    raw = make_raw({name: seed_texts[name], "broken.txt": b""})
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    r = run("build", str(raw), "--out", str(tmp_path / "out"), "--timings", "--strict", "--jobs", "1", env=buffered)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1 reports parsed, 1 failed — see load_errors.csv"
+    assert lines[1].startswith("timings: scan") and lines[2].startswith("memory: ") and len(lines) == 3
+    assert len(r.stderr.strip().splitlines()) == 1  # the quiet log line
+    assert (tmp_path / "out" / "reports.csv").read_text(encoding="utf-8").count("\n") == 2
 
 
 def test_strict_exits_1_when_a_file_failed(make_raw, tmp_path):

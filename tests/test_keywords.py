@@ -86,6 +86,78 @@ def test_cache_goes_to_a_user_dir_and_nothing_is_logged(tmp_path):
     assert (tmp_path / ".cache" / "jieba" / "jieba.cache").is_file()
 
 
+def _fresh_process(root: Path, code: str) -> subprocess.CompletedProcess:
+    (root / "data").mkdir(exist_ok=True)
+    (root / "pyproject.toml").write_text("")
+    env = {**os.environ, "HELPERS_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
+_DESCRIBE = ("import hashlib, jieba; from helpers import keywords; tk = keywords.tokenizer(); "
+             "h = hashlib.sha256(repr((list(tk.FREQ.items()), tk.total, sorted(tk.user_word_tag_tab.items())))"
+             ".encode()).hexdigest(); print(h, len(tk.FREQ), tk.total, '/'.join(keywords.tokenize('政务新媒体工作有待加强')))")
+
+
+def test_dictionary_image_gives_the_dictionary_jieba_builds(tmp_path):
+    """The first process builds the dictionary with jieba and leaves an image; the next one loads the image.
+    Both must end with the same words, counts (in the same order), total and tags."""
+    first = _fresh_process(tmp_path, _DESCRIBE)
+    assert first.returncode == 0, first.stderr
+    images = list((tmp_path / ".cache" / "jieba").glob("dictionary-*.pkl"))
+    assert len(images) == 1
+    second = _fresh_process(tmp_path, _DESCRIBE)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout and first.stdout.split()[-1] == "政务新媒体/有待"
+    # and in this process (built whichever way), the same dictionary as jieba's own, plus the user terms
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path)
+    tk.initialize()
+    for word, freq, tag in user_terms():
+        tk.add_word(word, freq, tag)
+    assert list(keywords.tokenizer().FREQ.items()) == list(tk.FREQ.items())
+    assert keywords.tokenizer().total == tk.total
+
+
+def test_a_damaged_dictionary_image_is_rebuilt(tmp_path):
+    assert _fresh_process(tmp_path, _DESCRIBE).returncode == 0
+    (image,) = (tmp_path / ".cache" / "jieba").glob("dictionary-*.pkl")
+    want = _fresh_process(tmp_path, _DESCRIBE).stdout
+    for damage in (image.read_bytes()[: image.stat().st_size // 2], b"", b"not a pickle"):
+        image.write_bytes(damage)
+        res = _fresh_process(tmp_path, _DESCRIBE)
+        assert res.returncode == 0 and res.stderr == "", res.stderr
+        assert res.stdout == want
+        assert image.stat().st_size > 1_000_000  # written whole again
+
+
+def test_dictionary_image_is_named_by_what_it_depends_on(monkeypatch, tmp_path):
+    import jieba
+
+    tk = jieba.Tokenizer()
+    monkeypatch.setattr(keywords, "cache_dir", lambda: tmp_path)
+    before = keywords._image_path(tk)
+    monkeypatch.setattr(keywords, "user_terms", lambda: (("新的术语", 10, None),))
+    assert keywords._image_path(tk) != before
+    monkeypatch.setattr(jieba, "__version__", "0.0")
+    assert keywords._image_path(tk) != before
+
+
+def test_no_image_when_a_user_term_has_freq_zero(monkeypatch, tmp_path):
+    """A freq-0 term also changes jieba's global HMM state (force split), which an image would not restore."""
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total = {"甲": 1}, 1
+    monkeypatch.setattr(keywords, "user_terms", lambda: (("甲乙", 0, None),))
+    keywords._save_image(tmp_path / "dictionary-x.pkl", tk)
+    assert not list(tmp_path.iterdir())
+    monkeypatch.setattr(keywords, "user_terms", lambda: (("甲乙", 3, None),))
+    keywords._save_image(tmp_path / "dictionary-x.pkl", tk)
+    assert keywords._load_image(tmp_path / "dictionary-x.pkl") == ({"甲": 1}, 1, {})
+
+
 def _tokens() -> pd.DataFrame:
     rows = []
     texts = {"r1": "栏目 栏目 栏目 队伍 培训", "r2": "栏目 培训 解读", "r3": "栏目 兼职 兼职"}
