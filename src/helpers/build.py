@@ -519,7 +519,7 @@ def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary:
             setattr(summary, c, getattr(summary, c) + meta.counts.get(c, 0))
     segments.assemble(dests, stage, csv=csv, move=move)
     t = summary.mark("assemble", t)
-    corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel)
+    corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel, segment_dirs=dests)
     t = summary.mark("corpus stage", t)
     from .dictionary import write_dictionary
 

@@ -13,27 +13,20 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import segments, store
+from . import corpus_inputs, segments, store
 from .cache import BuildCache, dump, load
 from .model import describe_error
 
 
-def _inputs(stage: Path, module: str, table: str, fallback: list[str]) -> "object":
-    """One table narrowed to what a corpus-level function reads: the columns (and rows) its module declares
-    in ``CORPUS_COLUMNS`` / ``CORPUS_FILTERS``, so the corpus stage never loads a whole table's text."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(f"helpers.{module}")
-    except ImportError:
-        mod = None
-    cols = getattr(mod, "CORPUS_COLUMNS", {}).get(table, fallback)
-    filters = getattr(mod, "CORPUS_FILTERS", {}).get(table)
+def _inputs(stage: Path, segment_dirs: list[Path] | None, table: str, cols: list[str],
+            filters: list | None = None) -> "object":
+    """One table narrowed to what a corpus-level step reads (the columns and rows it declares): from the
+    segments' narrow files (:mod:`helpers.corpus_inputs`, one file a shard), else from the staged Parquet."""
+    if segment_dirs is not None:
+        df = corpus_inputs.read(segment_dirs, table, cols, filters)
+        if df is not None:
+            return df
     return store.read_table(stage, table, filters=filters, cols=cols)
-
-
-_SIMILARITY_INPUTS = {"problems": ["report_id", "part", "text", "line_start"],
-                      "reports": ["report_id", "agency", "year"]}
 
 
 def _frames_key(name: str, frames: dict) -> str:
@@ -179,18 +172,20 @@ def _row_hashes(df) -> "object":
 
 
 def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool = True,
-        cache: "BuildCache | None" = None, parallel: bool = False) -> None:
+        cache: "BuildCache | None" = None, parallel: bool = False, segment_dirs: list[Path] | None = None) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text.
 
-    Each step reads only the columns and rows it needs from the staged Parquet, and is skipped (its last
-    result reused) when those inputs have not changed since the last build. With ``parallel``, recycled
+    Each step reads only the columns and rows it needs (from the segments' narrow files when given, else from
+    the staged Parquet), and is skipped (its last result reused) when those inputs have not changed since the last build. With ``parallel``, recycled
     text is computed in a forked child while the carry-over checks run here. The check rows follow every
     per-report check (``part-corpus``), so adding them never rewrites the per-report rows."""
+    from . import audit
+
     errors: list[dict] = []
     if not enabled:
         store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
         return
-    sim_in = {t: store.read_table(stage, t, cols=c) for t, c in _SIMILARITY_INPUTS.items()}
+    sim_in = {t: _inputs(stage, segment_dirs, t, c) for t, c in corpus_inputs.SIMILARITY.items()}
     keep = cache.dir / "corpus" / f"similar_problems-{_frames_key('similar_problems', sim_in)}.arrow" \
         if cache is not None else None
     forked = None
@@ -202,7 +197,8 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
     else:
         errors += _similarity_step(stage, sim_in, keep, csv)
     del sim_in, kept
-    audit_in = {t: _inputs(stage, "audit", t, store.columns(t)) for t in ("reports", "requests", "disclosure")}
+    audit_in = {t: _inputs(stage, segment_dirs, t, cols, audit.CORPUS_FILTERS.get(t))
+                for t, cols in audit.CORPUS_COLUMNS.items()}
     extra = _checks_by_agency(cache, audit_in, errors)
     del audit_in
     if extra:

@@ -1,7 +1,7 @@
 """Shards of output rows: per-file outcomes → Arrow columns → encoded segments → the final tables.
 
-A *segment* is one shard's rows of every table, already encoded: a CSV fragment per table (no header) and
-its Parquet part files (per year). Workers write segments; the build keeps them in its cache by shard key.
+A *segment* is one shard's rows of every table, already encoded: a CSV fragment per table (no header), its
+Parquet part files (per year) and the narrow rows the corpus stage reads (:mod:`helpers.corpus_inputs`). Workers write segments; the build keeps them in its cache by shard key.
 The final tables are then assembled without encoding a single row: CSV fragments are concatenated and
 Parquet parts hard-linked. Adding one report to a built corpus re-encodes one shard.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import cache as cache_mod
-from . import store
+from . import corpus_inputs, store
 from .store import SCHEMA, TABLES
 
 PER_FILE_TABLES = tuple(t for t in TABLES if t not in ("reports", "load_errors", "similar_problems"))
@@ -137,6 +137,7 @@ def write_segment(chunk: Chunk, dest: Path) -> SegmentMeta:
             continue
         store.write_csv(tmp / f"{t}.csv", tbl)
         store.write_part(tmp / "parquet", t, tbl, years, "part")
+    corpus_inputs.write(tmp / corpus_inputs.FOLDER, {t: tbl for t, (tbl, _) in chunk.tables.items()})
     meta = SegmentMeta(counts=chunk.counts, rid_years=chunk.rid_years, retry=chunk.retry)
     cache_mod.dump(tmp / _META, meta)
     if dest.exists() and read_meta(dest) is None:  # a broken leftover (no meta): replace it
