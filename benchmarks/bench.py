@@ -17,6 +17,7 @@ No timing is asserted anywhere; these are measurements.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import re
@@ -126,6 +127,10 @@ def snapshot_code(tmp: Path) -> Path:
     changes during the run would turn the incremental rebuild into a full one."""
     dest = tmp / "code"
     shutil.copytree(ROOT / "src" / "helpers", dest / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    # Compiled once, as an installed package is (and as Python does on first import unless
+    # PYTHONDONTWRITEBYTECODE is set, as it is on some CI machines): otherwise every build would compile the
+    # package's sources again, about 0.1 s that no user pays twice.
+    compileall.compile_dir(str(dest / "helpers"), quiet=1)
     return dest
 
 
