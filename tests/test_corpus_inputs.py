@@ -98,3 +98,19 @@ def test_the_build_reads_the_narrow_files(built, tmp_path, monkeypatch):
     assert read_from_tables == []
     pd.testing.assert_frame_equal(real(tmp_path / "out", "checks"), real(out, "checks"))
     pd.testing.assert_frame_equal(real(tmp_path / "out", "similar_problems"), real(out, "similar_problems"))
+
+
+@pytest.mark.parametrize("overlap_max", [0, 10 ** 6])
+def test_at_scale_the_two_corpus_steps_run_one_after_the_other(built, tmp_path, monkeypatch, overlap_max):
+    """Beyond OVERLAP_MAX_REPORTS the carry-over checks wait for the similarity child (memory first); below
+    it they run meanwhile. The tables are the same either way."""
+    out, _ = built
+    events = []
+    real_result, real_checks = corpus._similarity_result, audit.corpus_checks
+    monkeypatch.setattr(corpus, "_similarity_result", lambda *a: events.append("similarity done") or real_result(*a))
+    monkeypatch.setattr(audit, "corpus_checks", lambda t: events.append("checks") or real_checks(t))
+    monkeypatch.setattr(corpus, "OVERLAP_MAX_REPORTS", overlap_max)
+    build(out.parent / "raw", tmp_path / "out", jobs=2, quiet=True, cache_dir=False, shard_size=4)
+    assert events == (["similarity done", "checks"] if overlap_max == 0 else ["checks", "similarity done"])
+    for table in ("checks", "similar_problems", "load_errors"):
+        pd.testing.assert_frame_equal(store.read_table(tmp_path / "out", table), store.read_table(out, table))

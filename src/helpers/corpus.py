@@ -112,6 +112,11 @@ def _kept_table(path: Path | None) -> pa.Table | None:
         return None
 
 
+# Up to this many reports, recycled text (in a forked child) and the carry-over checks (here) run at the same
+# time. Beyond it each holds hundreds of MB, so they run one after the other: at 100,000 reports the corpus
+# stage's peak is then the larger of the two instead of their sum, for a few more seconds.
+OVERLAP_MAX_REPORTS = 25_000
+
 _AGENCY_COLUMNS = ("province", "prefecture", "county", "agency")  # audit's key for "the same agency"
 
 
@@ -175,10 +180,11 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
         cache: "BuildCache | None" = None, parallel: bool = False, segment_dirs: list[Path] | None = None) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text.
 
-    Each step reads only the columns and rows it needs (from the segments' narrow files when given, else from
-    the staged Parquet), and is skipped (its last result reused) when those inputs have not changed since the last build. With ``parallel``, recycled
-    text is computed in a forked child while the carry-over checks run here. The check rows follow every
-    per-report check (``part-corpus``), so adding them never rewrites the per-report rows."""
+    Each step reads only the columns and rows it needs (from the segments' narrow files when given, else
+    from the staged Parquet), and is skipped (its last result reused) when those inputs have not changed
+    since the last build. With ``parallel``, recycled text is computed in a forked child, at the same time
+    as the carry-over checks here up to ``OVERLAP_MAX_REPORTS``. The check rows follow every per-report
+    check (``part-corpus``), so adding them never rewrites the per-report rows."""
     from . import audit
 
     errors: list[dict] = []
@@ -197,6 +203,9 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
     else:
         errors += _similarity_step(stage, sim_in, keep, csv)
     del sim_in, kept
+    if forked is not None and len(years) > OVERLAP_MAX_REPORTS:  # at scale, memory first: one step at a time
+        errors += _similarity_result(forked, stage, csv)
+        forked = None
     audit_in = {t: _inputs(stage, segment_dirs, t, cols, audit.CORPUS_FILTERS.get(t))
                 for t, cols in audit.CORPUS_COLUMNS.items()}
     extra = _checks_by_agency(cache, audit_in, errors)
@@ -207,16 +216,21 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
                         [years.get(str(r["report_id"]), "unknown") for r in extra], csv=csv)
     del extra
     if forked is not None:
-        errs = forked.result()
-        if errs is None:  # the child died: no similar_problems rows, and a load error that says so
-            errs = [{"file": "", "stage": "similarity", "error": "WorkerDied",
-                     "detail": f"corpus stage similarity.similar_problems: the worker exited with code "
-                               f"{forked.proc.exitcode}"}]
-            shutil.rmtree(stage / "parquet" / "similar_problems", ignore_errors=True)  # half-written, maybe
-            store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
-        errors += errs
+        errors += _similarity_result(forked, stage, csv)
     if errors:  # appended to load_errors: a corpus-stage bug must not lose the per-file tables
         segments.append(stage, "load_errors", store.to_arrow("load_errors", errors), csv=csv)
+
+
+def _similarity_result(forked: _Forked, stage: Path, csv: bool) -> list[dict]:
+    """Wait for the similarity child: its load errors, or one saying it died (and an empty table)."""
+    errs = forked.result()
+    if errs is None:  # the child died: no similar_problems rows, and a load error that says so
+        errs = [{"file": "", "stage": "similarity", "error": "WorkerDied",
+                 "detail": f"corpus stage similarity.similar_problems: the worker exited with code "
+                           f"{forked.proc.exitcode}"}]
+        shutil.rmtree(stage / "parquet" / "similar_problems", ignore_errors=True)  # half-written, maybe
+        store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
+    return errs
 
 
 def _call_optional(module: str, func: str, errors: list[dict], *args, records: bool = True):
