@@ -379,18 +379,21 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
         if _reusable(segments.read_meta(plan.dests[i])):  # made meanwhile by another build
             continue
         a, b = plan.bounds[i]
-        chunk, pack, shas = _run_chunk([_task(e) for e in plan.entries[a:b]], cache_root, fingerprint)
-        if cache is not None:
-            cache.record(pack, shas)
-        segments.write_segment(chunk, plan.dests[i])
-        if bar is not None:
-            bar.update(b - a)
+        _done(cache, bar, b - a, *_shard_task([_task(e) for e in plan.entries[a:b]], cache_root, fingerprint,
+                                               plan.dests[i]))
+
+
+def _done(cache: BuildCache | None, bar, n_files: int, pack: str, shas: list[str]) -> None:
+    """A task's files are parsed: index the cache pack that holds them, and move the progress bar."""
+    if cache is not None:
+        cache.record(pack, shas)
+    if bar is not None:
+        bar.update(n_files)
 
 
 def _make_segments_parallel(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar) -> None:
-    """Runs of files go to the workers in order, at most ``4 × jobs`` in flight; each worker writes its
-    run's rows next to the shard's segment, and when a shard's last run is done, encoding the shard is one
-    more task for the pool. The main process only schedules."""
+    """Fork ``jobs`` workers that share the loaded dictionaries and build the shards in them: a whole shard
+    per task when there are at least ``WHOLE_SHARDS_FROM`` shards per worker, else runs of files."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -401,9 +404,38 @@ def _make_segments_parallel(plan: _Plan, cache: BuildCache | None, fingerprint: 
         _warm_up()  # forked workers inherit the loaded dictionaries
     gc.collect()
     gc.freeze()  # the collector never walks (and so never writes to) what the workers inherit: it stays shared
-    if len(plan.todo) >= WHOLE_SHARDS_FROM * jobs:
-        _whole_shards(plan, cache, cache_root, fingerprint, jobs, bar, ctx)
-        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    try:
+        if len(plan.todo) >= WHOLE_SHARDS_FROM * jobs:
+            _whole_shards(pool, plan, cache, cache_root, fingerprint, bar)
+        else:
+            _runs_of_files(pool, plan, cache, cache_root, fingerprint, jobs, bar)
+    finally:
+        pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
+
+
+def _whole_shards(pool, plan: _Plan, cache: BuildCache | None, cache_root: str | None, fingerprint: str,
+                  bar) -> None:
+    """Each shard is one task, largest first (so the last tasks are small and the workers finish together).
+    Handing runs of rows to a separate encode task cost ~8 % more CPU than parsing and encoding a shard in
+    one go."""
+    from concurrent.futures import as_completed
+
+    futures = {}
+    for i in sorted(plan.todo, key=lambda i: plan.bounds[i][0] - plan.bounds[i][1]):  # largest first, stable
+        a, b = plan.bounds[i]
+        items = [_task(e) for e in plan.entries[a:b]]
+        futures[pool.submit(_shard_task, items, cache_root, fingerprint, plan.dests[i])] = b - a
+    for fut in as_completed(futures):
+        _done(cache, bar, futures[fut], *fut.result())
+
+
+def _runs_of_files(pool, plan: _Plan, cache: BuildCache | None, cache_root: str | None, fingerprint: str,
+                   jobs: int, bar) -> None:
+    """Too few shards to balance the workers (a small corpus, a rebuild): runs of files go to the workers in
+    order, at most ``4 × jobs`` in flight; each worker writes its run's rows next to the shard's segment, and
+    when a shard's last run is done, encoding the shard is one more task for the pool."""
     tasks = []  # (shard index, its chunk files so far, this chunk's file, is the shard's last chunk, items)
     for i in plan.todo:
         a, b = plan.bounds[i]
@@ -413,59 +445,25 @@ def _make_segments_parallel(plan: _Plan, cache: BuildCache | None, fingerprint: 
             parts.append(folder / f"{len(parts):05d}.pkl")
             end = min(s + CHUNK_SIZE, b)
             tasks.append((i, parts, parts[-1], end == b, [_task(e) for e in plan.entries[s:end]]))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-    try:
-        pending: deque = deque()
-        encodes = []
-        todo = iter(tasks)
+    pending: deque = deque()
+    encodes = []
+    todo = iter(tasks)
 
-        def submit() -> None:
-            t = next(todo, None)
-            if t is not None:
-                pending.append((t, pool.submit(_chunk_task, t[4], cache_root, fingerprint, t[2])))
+    def submit() -> None:
+        t = next(todo, None)
+        if t is not None:
+            pending.append((t, pool.submit(_chunk_task, t[4], cache_root, fingerprint, t[2])))
 
-        for _ in range(4 * jobs):
-            submit()
-        while pending:
-            (shard, parts, _, last, items), fut = pending.popleft()
-            pack, shas = fut.result()
-            if cache is not None:
-                cache.record(pack, shas)
-            submit()
-            if last:
-                encodes.append(pool.submit(_encode_task, parts, plan.dests[shard]))
-            if bar is not None:
-                bar.update(len(items))
-        for f in encodes:
-            f.result()
-    finally:
-        pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
-
-
-def _whole_shards(plan: _Plan, cache: BuildCache | None, cache_root: str | None, fingerprint: str, jobs: int,
-                  bar, ctx) -> None:
-    """Enough shards to keep every worker busy: each shard is one task, largest first (so the last tasks are
-    small and the workers finish together). Handing runs of rows to a separate encode task cost ~8 % more
-    CPU than parsing and encoding a shard in one go."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    order = sorted(plan.todo, key=lambda i: plan.bounds[i][0] - plan.bounds[i][1])  # largest first, stable
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            futures = {}
-            for i in order:
-                a, b = plan.bounds[i]
-                items = [_task(e) for e in plan.entries[a:b]]
-                futures[pool.submit(_shard_task, items, cache_root, fingerprint, plan.dests[i])] = b - a
-            for fut in as_completed(futures):
-                pack, shas = fut.result()
-                if cache is not None:
-                    cache.record(pack, shas)
-                if bar is not None:
-                    bar.update(futures[fut])
-    finally:
-        gc.unfreeze()
+    for _ in range(4 * jobs):
+        submit()
+    while pending:
+        (shard, parts, _, last, items), fut = pending.popleft()
+        _done(cache, bar, len(items), *fut.result())
+        submit()
+        if last:
+            encodes.append(pool.submit(_encode_task, parts, plan.dests[shard]))
+    for f in encodes:
+        f.result()
 
 
 def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, force: bool = False,

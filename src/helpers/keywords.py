@@ -3,8 +3,8 @@
 Why a private ``jieba.Tokenizer``: ``jieba.load_userdict`` mutates the module-global ``jieba.dt`` and so
 every later ``jieba.lcut`` in the notebook kernel. Ours is built once per process on first use (about
 0.7 s the first time, 0.2 s from its dictionary image after that), loads the domain terms of
-``data/text/userdict.txt`` with ``add_word`` (never ``del_word`` or ``freq=0``, which leak into jieba's global HMM state), keeps its cache in a user-owned folder and logs
-nothing.
+``data/text/userdict.txt`` with ``add_word`` (never ``del_word`` or ``freq=0``, which leak into jieba's
+global HMM state), keeps its cache in a user-owned folder and logs nothing.
 
 Tokens are filtered by two stopword layers (``stopwords_general.txt``: function words;
 ``stopwords_official.txt``: the boilerplate of official prose such as 进一步/加强/切实), while the words

@@ -1,9 +1,10 @@
 """Shards of output rows: per-file outcomes → Arrow columns → encoded segments → the final tables.
 
 A *segment* is one shard's rows of every table, already encoded: a CSV fragment per table (no header), its
-Parquet part files (per year) and the narrow rows the corpus stage reads (:mod:`helpers.corpus_inputs`). Workers write segments; the build keeps them in its cache by shard key.
-The final tables are then assembled without encoding a single row: CSV fragments are concatenated and
-Parquet parts hard-linked. Adding one report to a built corpus re-encodes one shard.
+Parquet part files (per year) and the narrow rows the corpus stage reads (:mod:`helpers.corpus_inputs`).
+Workers write segments; the build keeps them in its cache by shard key. The final tables are then assembled
+without encoding a single row: CSV fragments are concatenated and Parquet parts hard-linked. Adding one
+report to a built corpus re-encodes one shard.
 """
 from __future__ import annotations
 
