@@ -21,11 +21,9 @@ _ZERO_CELL = re.compile(r"(?<=[\t|])0(?=[\t|\r\n]|$)|^ 0 ?$", re.M)
 @lru_cache(maxsize=1)
 def _places() -> dict[str, list[str]]:
     """Real prefecture and county names from the gazetteer, by level."""
-    import warnings
+    from helpers.lent_resources import import_module
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import cpca
+    cpca = import_module("cpca")
     out: dict[str, list[str]] = {"prefecture": [], "county": [], "district": []}
     for info in cpca.ad_2_addr_dict.values():
         if info.rank == 1 and info.name.endswith("市"):

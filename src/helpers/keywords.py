@@ -29,6 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import lent_resources
 from .normalize import normalize_lines
 from .paths import CACHE, DATA_FILES
 
@@ -91,13 +92,18 @@ def cache_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="helpers-jieba-"))
 
 
+def _jieba():
+    """jieba, imported without ``pkg_resources`` (see :mod:`helpers.lent_resources`)."""
+    return lent_resources.import_module("jieba")
+
+
 _IMAGE_FORMAT = 1  # bump when the image's layout changes
 
 
 def _image_path(tk: "jieba.Tokenizer") -> Path:
     """The dictionary image's file, named by everything the built dictionary depends on: jieba's version,
     its dictionary file (path, size, mtime) and our user terms. A change to any of them names a new image."""
-    import jieba
+    jieba = _jieba()
 
     source = tk.dictionary or os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
     st = os.stat(source)
@@ -149,7 +155,7 @@ def tokenizer() -> "jieba.Tokenizer":
 
     The built dictionary (jieba's plus the user terms) is kept as an image in :func:`cache_dir`, so that
     later processes load it in a fraction of jieba's time (see :func:`_save_image`)."""
-    import jieba
+    jieba = _jieba()
 
     tk = jieba.Tokenizer()
     tk.tmp_dir = str(cache_dir())
@@ -231,7 +237,7 @@ class _Segmenter:
     """
 
     def __init__(self, tk: "jieba.Tokenizer"):
-        import jieba
+        jieba = _jieba()
         from jieba import finalseg
 
         self.freq = tk.FREQ

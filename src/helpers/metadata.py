@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from functools import cached_property, lru_cache
 
+from . import lent_resources
 from .model import Doc, Section
 
 
@@ -286,7 +287,7 @@ def _gazetteer():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import cpca
+        cpca = lent_resources.import_module("cpca")  # without pkg_resources, gone from setuptools 82
     by_name: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for code, info in cpca.ad_2_addr_dict.items():
@@ -319,9 +320,10 @@ def _region(name: str, pin: tuple[tuple[str, str], ...] = ()) -> tuple[str, str,
     """(province, prefecture, county, level) for an agency name; empty strings when not placed."""
     if not name:
         return "", "", "", ""
+    _gazetteer()  # one that cannot be loaded fails the file, loudly: never every report without a region
     try:
         r = _cpca_row(name, pin)
-    except Exception:
+    except Exception:  # cpca choking on one odd name: that name is not placed
         return "", "", "", ""
 
     def val(k):
