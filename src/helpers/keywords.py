@@ -222,18 +222,18 @@ def _kept(tok: str) -> tuple[str, ...]:
     return (tok,) if keep(tok) else ()
 
 
-_ZERO_FREQ = object()  # a prefix of dictionary words that is not a word itself
-_MEMO_MAX = 2_000_000
+_MISS = object()  # in the trie: no dictionary word starts with this fragment
+_TRIE_MAX = 200_000  # entries of ~200 bytes: at most ~40 MB per process
 
 
 class _Segmenter:
     """jieba's accurate mode with HMM (``Tokenizer.cut(s, HMM=True)``), word for word, in fewer Python steps.
 
     Why: jieba spends most of its time building a DAG dict of lists and then taking ``max`` over a
-    generator per character; here both passes are one loop over the prefix dictionary, and the log
-    probability of each word is computed once per process (the same float expression, so ties and routes
-    are identical). Unknown runs still go through jieba's own ``finalseg`` HMM. The equivalence with
-    ``Tokenizer.cut`` is tested (tests/test_parse_equivalence.py).
+    generator per character; here both passes are one walk per character down a trie of the prefix
+    dictionary, and the log probability of each word is computed once per process (the same float
+    expression, so ties and routes are identical). Unknown runs still go through jieba's own ``finalseg``
+    HMM. The equivalence with ``Tokenizer.cut`` is tested (tests/test_parse_equivalence.py).
     """
 
     def __init__(self, tk: "jieba.Tokenizer"):
@@ -243,7 +243,10 @@ class _Segmenter:
         self.freq = tk.FREQ
         self.logtotal = math.log(tk.total)
         self.total = tk.total
-        self.memo: dict[str, object] = {}  # dictionary fragment → log probability, or _ZERO_FREQ
+        # The prefix dictionary as a trie, grown as the text asks: character → (log probability, children),
+        # -inf for a prefix that is no word itself, or _MISS where no dictionary word continues.
+        self.trie: dict[str, object] = {}
+        self.trie_size = 0
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
         self.finalseg = finalseg
@@ -251,42 +254,48 @@ class _Segmenter:
         assert self.re_han.groups == 1
 
     def _route(self, sentence: str) -> list[int]:
-        """For each start index, the end index (inclusive) of the best word: jieba's get_DAG + calc."""
-        freq, memo, logtotal, log, zero = self.freq, self.memo, self.logtotal, math.log, _ZERO_FREQ
-        n = len(sentence)
+        """For each start index, the end index (exclusive) of the best word: jieba's get_DAG + calc.
+
+        Why a trie: a step is one lookup of a character (listed once, so hashed once) in a small dict, where
+        a dict of fragments needs a new slice, hashed, per step, and a fragment that starts no word is
+        remembered too (it cost two lookups each time). Text never seen costs about what it did."""
+        trie, freq, log, logtotal, miss, ninf = self.trie, self.freq, math.log, self.logtotal, _MISS, -math.inf
+        grown = 0
+        chars = list(sentence)
+        n = len(chars)
         score = [0.0] * (n + 1)
-        end = [0] * (n + 1)
+        end = [0] * n
         for k in range(n - 1, -1, -1):
-            best_s, best_x = -math.inf, -1
-            i = k
-            frag = sentence[k]
-            while True:
-                lp = memo.get(frag)
-                if lp is None:  # first time this fragment is met: what the prefix dict says about it
-                    f = freq.get(frag)
-                    if f is None:
-                        break  # no dictionary word starts with it
-                    lp = memo[frag] = (log(f) - logtotal) if f else zero
-                if lp is not zero:
-                    sc = lp + score[i + 1]
-                    if sc >= best_s:  # max over (score, x): ties go to the longer word
-                        best_s, best_x = sc, i
-                i += 1
-                if i >= n:
+            best_s, best_x = ninf, 0
+            node, j = trie, k
+            while j < n:
+                c = chars[j]
+                entry = node.get(c)
+                if entry is None:  # first time this fragment is met
+                    f = freq.get(sentence[k:j + 1])
+                    node[c] = entry = miss if f is None else ((log(f) - logtotal) if f else ninf, {})
+                    grown += 1
+                if entry is miss:
                     break
-                frag = sentence[k:i + 1]
-            if best_x < 0:  # no dictionary word starts here: the single character
-                best_s, best_x = (log(freq.get(sentence[k]) or 1) - logtotal) + score[k + 1], k
+                j += 1
+                lp, node = entry
+                sc = lp + score[j]  # -inf for a prefix that is no word: it never beats a word
+                if sc >= best_s:  # max over (score, x): ties go to the longer word
+                    best_s, best_x = sc, j
+            if best_s == ninf:  # no dictionary word starts here: the single character
+                best_s, best_x = (log(freq.get(chars[k]) or 1) - logtotal) + score[k + 1], k + 1
             score[k], end[k] = best_s, best_x
-        if len(memo) > _MEMO_MAX:
-            memo.clear()
+        self.trie_size += grown
+        if self.trie_size > _TRIE_MAX:
+            trie.clear()
+            self.trie_size = 0
         return end
 
     def _cut_block(self, sentence: str, out: list[str]) -> None:
         end = self._route(sentence)
         x, n, run = 0, len(sentence), -1  # run: where the current run of single characters began
         while x < n:
-            y = end[x] + 1
+            y = end[x]
             if y - x == 1:
                 if run < 0:
                     run = x
