@@ -168,6 +168,42 @@ def _outcomes_cannot_check(rows: tuple[str, ...], statuses: tuple[str, ...], tot
 
 _COL = {a: j for j, a in enumerate(APPLICANTS)}
 _REQUEST_FIELDS = itemgetter("row", "applicant", "value", "status")
+_ROW, _APPLICANT, _VALUE, _STATUS = map(itemgetter, ("row", "applicant", "value", "status"))
+_APPLICANT_LIST = list(APPLICANTS)
+
+
+def _request_matrix(requests: list[dict]) -> tuple[dict[str, list], dict[str, list[str]]]:
+    """The requests matrix as parallel value and status lists per row, in the order rows first appear
+    (a missing cell: None, "missing").
+
+    :func:`helpers.tables.request_rows` prints each row as one run of its cells in ``APPLICANTS`` order:
+    such a list is checked and cut into runs by column (``map``, comparisons and slices, in C); any other
+    goes cell by cell."""
+    n = len(APPLICANTS)
+    k, rest = divmod(len(requests), n)
+    if not rest and list(map(_APPLICANT, requests)) == _APPLICANT_LIST * k:
+        rows = list(map(_ROW, requests))
+        order = rows[::n]
+        if all(rows[j::n] == order for j in range(1, n)):  # a row printed twice: its later run wins, as below
+            vals, sts = list(map(_VALUE, requests)), list(map(_STATUS, requests))
+            starts = range(0, len(requests), n)
+            return ({r: vals[i:i + n] for r, i in zip(order, starts)},
+                    {r: sts[i:i + n] for r, i in zip(order, starts)})
+    values: dict[str, list] = {}
+    statuses: dict[str, list[str]] = {}
+    col = _COL.get
+    for row, applicant, value, status in map(_REQUEST_FIELDS, requests):
+        vs = values.get(row)
+        if vs is None:
+            vs = values[row] = [None] * n
+            sts = statuses[row] = ["missing"] * n
+        else:
+            sts = statuses[row]
+        j = col(applicant)
+        if j is not None:
+            vs[j] = value
+            sts[j] = status
+    return values, statuses
 _SUM_NAMES = (*ORGS, "total")  # requests_applicant_sum: the six columns, then the total
 _APPEALS_NAMES = (*PARTS, "total")
 
@@ -176,21 +212,7 @@ def table_checks(report_id: str, requests: list[dict], appeals: list[dict]) -> l
     """Check rows for one report (requests/appeals rows as produced by :func:`helpers.tables.parse_tables`)."""
     out: list[dict] = []
     ncols = len(APPLICANTS)
-    # the requests matrix as parallel value and status lists per row, in the order rows first appear
-    values: dict[str, list] = {}
-    statuses: dict[str, list[str]] = {}
-    col = _COL.get
-    for row, applicant, value, status in map(_REQUEST_FIELDS, requests):
-        vs = values.get(row)
-        if vs is None:
-            vs = values[row] = [None] * ncols
-            sts = statuses[row] = ["missing"] * ncols
-        else:
-            sts = statuses[row]
-        j = col(applicant)
-        if j is not None:
-            vs[j] = value
-            sts[j] = status
+    values, statuses = _request_matrix(requests)
     rows = list(values)
     absent_v, absent_s = [None] * ncols, ["missing"] * ncols
 

@@ -65,6 +65,34 @@ def is_page_number(ln: str) -> bool:
     return False
 
 
+# A page-number line holds one of these: the dash or 页 it ends on, or the `/` of `3/9` (see is_page_number).
+_PAGE_CHAR = re.compile(r"[页/\-—–－]")
+
+
+def page_number_lines(norm: list[str]) -> frozenset[int]:
+    """Indices of the page-number lines of a block (:func:`is_page_number`), found once for the layout
+    detection and the tokenising, which both skip them.
+
+    Only the lines holding a character a page number needs are asked, found by searching the joined block:
+    most blocks hold none or a few, and a per-line test costs more than the search over the whole block."""
+    text = "\n".join(norm)
+    if text.count("\n") != len(norm) - 1:  # a line holding a newline itself: line by line
+        return frozenset(i for i, ln in enumerate(norm) if is_page_number(ln))
+    found = []
+    i = start = 0  # the line ``i`` starts at ``start`` in ``text``
+    m = _PAGE_CHAR.search(text)
+    while m:
+        i += text.count("\n", start, m.start())
+        end = text.find("\n", m.end())
+        if is_page_number(norm[i]):
+            found.append(i)
+        if end < 0:
+            break
+        i, start = i + 1, end + 1
+        m = _PAGE_CHAR.search(text, start)
+    return frozenset(found)
+
+
 def parse_value(key: str) -> tuple[str, float | int | None, str]:
     """Squeezed cell text → (kind, value, unit): ``num``, ``ph`` (placeholder), ``rule`` or ``label``."""
     if not key:
@@ -138,9 +166,16 @@ def _inner_pipe_cells(line: str) -> int:
     return sum(1 for part in line.split("|") if part.strip())
 
 
-def detect_layout(norm: list[str]) -> str:
-    """Name the layout of a block of normalised lines (see the module docstring)."""
-    lines = [ln for ln in norm if ln and not ln.isspace() and not is_page_number(ln)]
+def detect_layout(norm: list[str], pages: frozenset[int] | None = None) -> str:
+    """Name the layout of a block of normalised lines (see the module docstring); ``pages``: its
+    :func:`page_number_lines`, if known."""
+    if pages is None:
+        pages = page_number_lines(norm)
+    # the lines that hold anything (strip() drops exactly what isspace() calls whitespace) but page numbers
+    if pages:
+        lines = [ln for i, ln in enumerate(norm) if i not in pages and ln.strip()]
+    else:
+        lines = list(filter(str.strip, norm))
     n = len(lines)
     if not n:
         return CELL_LINE
@@ -333,14 +368,15 @@ def _space_cells(norm: str, raw: str, line: int) -> list[Cell]:
 
 def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | None = None) -> tuple[str, list[Cell]]:
     """Cut a block (``norm[i]`` is line ``first_line + i``) into cells; returns (layout, cells)."""
-    layout = layout or detect_layout(norm)
+    pages = page_number_lines(norm)
+    layout = layout or detect_layout(norm, pages)
     cells: list[Cell] = []
     n = len(norm)
     if layout in (TAB, PIPE, MARKDOWN):
         tab, markdown = layout == TAB, layout == MARKDOWN
         for i in range(n):
             ln = norm[i]
-            if not ln or ln.isspace() or (len(ln) < 24 and is_page_number(ln)):
+            if not ln or ln.isspace() or (i in pages and len(ln) < 24):
                 continue
             line = first_line + i
             if not tab and "|" not in ln and "｜" not in ln:
@@ -354,15 +390,15 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     if layout == SPACE:
         for i in range(n):
             ln = norm[i]
-            if ln.strip() and not is_page_number(ln):
+            if ln.strip() and i not in pages:
                 cells.extend(_space_cells(ln, raw[i], first_line + i))
         return layout, cells
     if layout == CELL_BLANK:
-        return layout, _cell_blank(norm, raw, first_line)
+        return layout, _cell_blank(norm, raw, first_line, pages)
     # one cell per line: CELL_PIPE, ALTERNATING, CELL_LINE
     prev_pipe = False
     blank_cells = layout in (ALTERNATING, CELL_LINE)  # a blank line is an empty cell
-    furniture = _page_break_blanks(norm) if blank_cells else set()
+    furniture = _page_break_blanks(norm, pages) if blank_cells else set()
     for i in range(n):
         ln = norm[i]
         line = first_line + i
@@ -371,7 +407,7 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
                 cells.append(Cell("empty", "", "", line))
             prev_pipe = False
             continue
-        if is_page_number(ln):
+        if i in pages:
             continue
         s = ln.strip()
         if "|" in s and _LONE_PIPES.match(s):
@@ -399,13 +435,14 @@ def tokenize(norm: list[str], raw: list[str], first_line: int, layout: str | Non
     return layout, cells
 
 
-def _page_break_blanks(norm: list[str]) -> set[int]:
-    """Blank lines next to a page-number line are page furniture, not empty cells (losing a real empty cell
-    there leaves a row short, hence ambiguous; counting furniture as cells would shift it)."""
+def _page_break_blanks(norm: list[str], pages: frozenset[int] | None = None) -> set[int]:
+    """Blank lines next to a page-number line (of ``pages``, the :func:`page_number_lines`) are page
+    furniture, not empty cells (losing a real empty cell there leaves a row short, hence ambiguous; counting
+    furniture as cells would shift it)."""
     out: set[int] = set()
     n = len(norm)
-    for i, ln in enumerate(norm):
-        if ln and not ln.isspace() and len(ln) < 24 and is_page_number(ln):
+    for i in page_number_lines(norm) if pages is None else pages:
+        if len(norm[i]) < 24:
             j = i - 1
             while j >= 0 and not norm[j].strip():
                 out.add(j)
@@ -417,12 +454,16 @@ def _page_break_blanks(norm: list[str]) -> set[int]:
     return out
 
 
-def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
+def _cell_blank(norm: list[str], raw: list[str], first_line: int,
+                pages: frozenset[int] | None = None) -> list[Cell]:
     """Cells separated by one blank line; each further blank line is one empty cell.
 
     A run of non-blank lines is one cell (header cells wrap: `科研` / `机构`), except that a run of values
-    is one value per line. A page-number line takes its following blank line with it.
+    is one value per line. A page-number line (of ``pages``, the :func:`page_number_lines`) takes its
+    following blank line with it.
     """
+    if pages is None:
+        pages = page_number_lines(norm)
     cells: list[Cell] = []
     n = len(norm)
     i = 0
@@ -436,18 +477,18 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int) -> list[Cell]:
                 cells.append(Cell("empty", "", "", first_line + i))
             i += 1
             continue
-        if is_page_number(ln):
+        if i in pages:
             i += 1
             if i < n and (not norm[i] or norm[i].isspace()):
                 i += 1
             continue
         j = i + 1
-        while j < n and norm[j] and not norm[j].isspace() and not is_page_number(norm[j]):
+        while j < n and norm[j] and not norm[j].isspace() and j not in pages:
             j += 1
-        if j == i + 1:  # a cell on one line: the common case
-            c = _cell(ln, raw[i], first_line + i)
-            if c:
-                cells.append(c)
+        if j == i + 1:  # a cell on one line: the common case (_cell, inlined)
+            key, kind, value, unit = _CLASSIFIED.get(ln) or classify(ln)
+            if kind != "rule":
+                cells.append(Cell(kind, key, raw[i].strip(), first_line + i, value, unit))
         else:
             cells.extend(_run_cells(norm, raw, i, j, first_line))
         pending_sep = True
