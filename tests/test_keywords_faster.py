@@ -2,7 +2,9 @@
 
 * the route: the words starting at each character are found by walking a trie of the prefix dictionary,
   grown as the text asks, instead of looking up a new slice per step in a dict of fragments (``memo``);
-  ends are exclusive now.
+  ends are exclusive now;
+* the HMM of unknown runs: finalseg's model is read once per segmenter instead of once per run, and the
+  blocks of ``re_han.split`` are told by their place (empty gaps skipped) instead of by ``re_han.match``.
 
 The replaced code is kept below word for word (``_old_*``) as the oracle. Generated text (dictionary words,
 prefixes that are no word, characters jieba does not know, Latin, digits, \\r\\n) goes through both, and so
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from helpers import keywords
+from helpers.keywords import _hmm_model, _hmm_states, _hmm_words
 from helpers.normalize import normalize_lines
 from helpers.parse import parse_bytes
 
@@ -81,8 +84,63 @@ def _old_cut_block(self, sentence: str, out: list[str]) -> None:
         self._flush(sentence[run:], out)
 
 
+# The HMM as it was: finalseg's model read on every run, blocks told by re_han.match.
+def _old_hmm_cut(self, sentence: str, out: list[str]) -> None:
+    """``finalseg.cut``: its blocks, Viterbi words and forced splits, with :func:`_hmm_states`."""
+    fs = self.finalseg
+    for blk in fs.re_han.split(sentence):
+        if fs.re_han.match(blk):
+            force = fs.Force_Split_Words
+            for word in _hmm_words(blk, _old_hmm_states(blk, fs)):
+                if word in force:
+                    out.extend(word)
+                else:
+                    out.append(word)
+        else:
+            out.extend(x for x in fs.re_skip.split(blk) if x)
+
+
+def _old_hmm_states(obs: str, fs) -> str:
+    """``finalseg.viterbi(obs, 'BMES', …)``'s state sequence, unrolled for jieba's four states.
+
+    Each score is summed in jieba's order (previous + transition + emission) and each ``max`` over
+    (score, state) pairs breaks ties as tuples do, towards the greater state letter; so the states are
+    jieba's (tested against ``finalseg.cut``)."""
+    low, start, trans, emit = fs.MIN_FLOAT, fs.start_P, fs.trans_P, fs.emit_P
+    e_b, e_m, e_s, e_e = emit["B"].get, emit["M"].get, emit["S"].get, emit["E"].get
+    t_eb, t_sb = trans["E"].get("B", low), trans["S"].get("B", low)  # into B from E, S
+    t_mm, t_bm = trans["M"].get("M", low), trans["B"].get("M", low)  # into M from M, B
+    t_ss, t_es = trans["S"].get("S", low), trans["E"].get("S", low)  # into S from S, E
+    t_be, t_me = trans["B"].get("E", low), trans["M"].get("E", low)  # into E from B, M
+    c = obs[0]
+    v_b, v_m = start["B"] + e_b(c, low), start["M"] + e_m(c, low)
+    v_s, v_e = start["S"] + e_s(c, low), start["E"] + e_e(c, low)
+    back: list[tuple[str, str, str, str]] = []  # per step: the previous state of B, M, S, E
+    for c in obs[1:]:
+        em = e_b(c, low)
+        a, b = v_e + t_eb + em, v_s + t_sb + em
+        n_b, p_b = (a, "E") if a > b else (b, "S")
+        em = e_m(c, low)
+        a, b = v_m + t_mm + em, v_b + t_bm + em
+        n_m, p_m = (a, "M") if a >= b else (b, "B")
+        em = e_s(c, low)
+        a, b = v_s + t_ss + em, v_e + t_es + em
+        n_s, p_s = (a, "S") if a >= b else (b, "E")
+        em = e_e(c, low)
+        a, b = v_b + t_be + em, v_m + t_me + em
+        n_e, p_e = (a, "B") if a > b else (b, "M")
+        v_b, v_m, v_s, v_e = n_b, n_m, n_s, n_e
+        back.append((p_b, p_m, p_s, p_e))
+    state = "E" if v_e > v_s else "S"
+    states = [state]
+    for step in reversed(back):
+        state = step["BMSE".index(state)]
+        states.append(state)
+    return "".join(reversed(states))
+
+
 class _OldSegmenter(keywords._Segmenter):
-    """The segmenter with the replaced route; everything else is today's."""
+    """The segmenter with the replaced route and HMM; everything else is today's."""
 
     def __init__(self, tk):
         super().__init__(tk)
@@ -90,6 +148,7 @@ class _OldSegmenter(keywords._Segmenter):
 
     _route = _old_route
     _cut_block = _old_cut_block
+    _hmm_cut = _old_hmm_cut
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +209,50 @@ def test_seed_texts_are_cut_as_before(seed_texts, old_seg):
     for text in seed_texts.values():
         norm = "\n".join(normalize_lines(text.split("\n")))
         assert seg.cut(norm) == old_seg.cut(norm)
+
+
+# Runs of characters that are no dictionary word, as the HMM gets them: Han (known to its model or not),
+# Latin, digits, decimals and percentages.
+HMM_RUNS = hs.text(alphabet="赵钱孙李周吴郑王冯陈河区鿀鿁一是我局将等的还大微信抖音政务公开有待加强abcXYZ0123456789.%_-+&# ",
+                   min_size=1, max_size=30)
+
+
+@SETTINGS
+@given(HMM_RUNS)
+def test_hmm_cut_matches_the_previous_version(old_seg, run):
+    seg = keywords._segmenter()
+    new: list[str] = []
+    old: list[str] = []
+    seg._hmm_cut(run, new)
+    old_seg._hmm_cut(run, old)
+    assert new == old
+
+
+@SETTINGS
+@given(HMM_RUNS)
+def test_hmm_states_match_the_previous_version(run):
+    from jieba import finalseg
+
+    for blk in finalseg.re_han.findall(run):
+        want = _old_hmm_states(blk, finalseg)
+        assert _hmm_states(blk, finalseg) == want == _hmm_states(blk, finalseg, _hmm_model(finalseg))
+
+
+def test_forced_splits_as_before(old_seg, monkeypatch):
+    """Words jieba must split (``Force_Split_Words``, filled by ``add_word(w, 0)``) come out as characters."""
+    from jieba import finalseg
+
+    runs = ["一是我局将", "的还大等", "好微信抖音等", "赵钱孙李", "ab我局12.5%的还", "鿀鿁鿀"]
+    words = {w for run in runs for w in finalseg.cut(run) if len(w) > 1 and finalseg.re_han.fullmatch(w)}
+    assert len(words) >= 3
+    monkeypatch.setattr(finalseg, "Force_Split_Words", words)
+    for run in runs:
+        new: list[str] = []
+        old: list[str] = []
+        keywords._segmenter()._hmm_cut(run, new)
+        old_seg._hmm_cut(run, old)
+        assert new == old
+        assert not words & set(new)
 
 
 # ---------------------------------------------------------------------------------------------------------

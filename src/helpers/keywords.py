@@ -250,8 +250,9 @@ class _Segmenter:
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
         self.finalseg = finalseg
-        # cut() reads re_han.split's parts by parity (odd = a captured block), so one group exactly
-        assert self.re_han.groups == 1
+        self.hmm = _hmm_model(finalseg)
+        # cut() and _hmm_cut() read re.split's parts by parity (odd = a captured block), so one group exactly
+        assert self.re_han.groups == 1 and finalseg.re_han.groups == 1
 
     def _route(self, sentence: str) -> list[int]:
         """For each start index, the end index (exclusive) of the best word: jieba's get_DAG + calc.
@@ -318,17 +319,20 @@ class _Segmenter:
             out.extend(buf)
 
     def _hmm_cut(self, sentence: str, out: list[str]) -> None:
-        """``finalseg.cut``: its blocks, Viterbi words and forced splits, with :func:`_hmm_states`."""
+        """``finalseg.cut``: its blocks, Viterbi words and forced splits, with :func:`_hmm_states`.
+
+        The blocks are told from the gaps by their place in ``re_han.split`` (as in :meth:`cut`), and the
+        empty gaps around a run of Han characters, which give no word, are skipped."""
         fs = self.finalseg
-        for blk in fs.re_han.split(sentence):
-            if fs.re_han.match(blk):
-                force = fs.Force_Split_Words
-                for word in _hmm_words(blk, _hmm_states(blk, fs)):
+        force = fs.Force_Split_Words
+        for k, blk in enumerate(fs.re_han.split(sentence)):
+            if k % 2:
+                for word in _hmm_words(blk, _hmm_states(blk, fs, self.hmm)):
                     if word in force:
                         out.extend(word)
                     else:
                         out.append(word)
-            else:
+            elif blk:
                 out.extend(x for x in fs.re_skip.split(blk) if x)
 
     def cut(self, sentence: str) -> list[str]:
@@ -348,21 +352,30 @@ class _Segmenter:
         return out
 
 
-def _hmm_states(obs: str, fs) -> str:
+def _hmm_model(fs) -> tuple:
+    """What :func:`_hmm_states` reads from finalseg's model (fixed once jieba is loaded), looked up once
+    per segmenter: most runs it is given are two or three characters, for which these lookups cost more
+    than the Viterbi steps."""
+    low, start, trans, emit = fs.MIN_FLOAT, fs.start_P, fs.trans_P, fs.emit_P
+    return (low, start["B"], start["M"], start["S"], start["E"],
+            emit["B"].get, emit["M"].get, emit["S"].get, emit["E"].get,
+            trans["E"].get("B", low), trans["S"].get("B", low),  # into B from E, S
+            trans["M"].get("M", low), trans["B"].get("M", low),  # into M from M, B
+            trans["S"].get("S", low), trans["E"].get("S", low),  # into S from S, E
+            trans["B"].get("E", low), trans["M"].get("E", low))  # into E from B, M
+
+
+def _hmm_states(obs: str, fs, model: tuple | None = None) -> str:
     """``finalseg.viterbi(obs, 'BMES', …)``'s state sequence, unrolled for jieba's four states.
 
-    Each score is summed in jieba's order (previous + transition + emission) and each ``max`` over
-    (score, state) pairs breaks ties as tuples do, towards the greater state letter; so the states are
-    jieba's (tested against ``finalseg.cut``)."""
-    low, start, trans, emit = fs.MIN_FLOAT, fs.start_P, fs.trans_P, fs.emit_P
-    e_b, e_m, e_s, e_e = emit["B"].get, emit["M"].get, emit["S"].get, emit["E"].get
-    t_eb, t_sb = trans["E"].get("B", low), trans["S"].get("B", low)  # into B from E, S
-    t_mm, t_bm = trans["M"].get("M", low), trans["B"].get("M", low)  # into M from M, B
-    t_ss, t_es = trans["S"].get("S", low), trans["E"].get("S", low)  # into S from S, E
-    t_be, t_me = trans["B"].get("E", low), trans["M"].get("E", low)  # into E from B, M
+    ``model`` is :func:`_hmm_model` of ``fs``, when the caller keeps it. Each score is summed in jieba's
+    order (previous + transition + emission) and each ``max`` over (score, state) pairs breaks ties as
+    tuples do, towards the greater state letter; so the states are jieba's (tested against ``finalseg.cut``)."""
+    (low, s_b, s_m, s_s, s_e, e_b, e_m, e_s, e_e,
+     t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me) = model or _hmm_model(fs)
     c = obs[0]
-    v_b, v_m = start["B"] + e_b(c, low), start["M"] + e_m(c, low)
-    v_s, v_e = start["S"] + e_s(c, low), start["E"] + e_e(c, low)
+    v_b, v_m = s_b + e_b(c, low), s_m + e_m(c, low)
+    v_s, v_e = s_s + e_s(c, low), s_e + e_e(c, low)
     back: list[tuple[str, str, str, str]] = []  # per step: the previous state of B, M, S, E
     for c in obs[1:]:
         em = e_b(c, low)
