@@ -162,8 +162,9 @@ def _pieces() -> list[str]:
     zero = [w for w in freq if 1 <= len(w) <= 3 and freq[w] == 0][:60]  # dict order: stable across runs
     words = ["政府信息", "公开", "有待加强", "力量薄弱", "不足", "一是", "我局", "信息化", "中华人民共和国", "依申请",
              "K歌", "AT", "1号", "一丘之貉", "X射线", "QQ", "C语言", "4S店", "公开公开", "的", "了", "和", "在"]
-    return zero + words + list("鿀鿁鿂赵钱孙李我局将等的还大微信抖音") + ["a", "Z", "7", ".", "%", "-", "+", "#", "&",
-                                                                   "_", " ", "\r\n", "\n", "，", "。", "（", "）"]
+    chars = list("鿀鿁鿂赵钱孙李我局将等的还大微信抖音")  # the first three are unknown to jieba
+    gaps = ["a", "Z", "7", ".", "%", "-", "+", "#", "&", "_", " ", "\r\n", "\n", "，", "。", "（", "）"]
+    return zero + words + chars + gaps
 
 
 PIECES = _pieces()
