@@ -204,6 +204,8 @@ def _request_matrix(requests: list[dict]) -> tuple[dict[str, list], dict[str, li
             vs[j] = value
             sts[j] = status
     return values, statuses
+
+
 _SUM_NAMES = (*ORGS, "total")  # requests_applicant_sum: the six columns, then the total
 _APPEALS_NAMES = (*PARTS, "total")
 
