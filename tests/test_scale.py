@@ -348,6 +348,7 @@ def test_make_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
                          cwd=ROOT, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
     assert "[12] one job:" in out.stdout and "the parallel phase, parse and encode" in out.stdout
+    assert "[12] speed-up on 2 cores, median of 3 pairs:" in out.stdout
     assert "[12] loading: requests into pandas" in out.stdout
     assert "[12] 3 builds from scratch:" in out.stdout  # a short build is repeated, its median reported
     row = [ln for ln in out.stdout.splitlines() if ln.split()[:1] == ["12"]]
