@@ -485,10 +485,10 @@ def _cell_blank(norm: list[str], raw: list[str], first_line: int,
         j = i + 1
         while j < n and norm[j] and not norm[j].isspace() and j not in pages:
             j += 1
-        if j == i + 1:  # a cell on one line: the common case (_cell, inlined)
-            key, kind, value, unit = _CLASSIFIED.get(ln) or classify(ln)
-            if kind != "rule":
-                cells.append(Cell(kind, key, raw[i].strip(), first_line + i, value, unit))
+        if j == i + 1:  # a cell on one line: the common case
+            c = _cell(ln, raw[i], first_line + i)
+            if c:
+                cells.append(c)
         else:
             cells.extend(_run_cells(norm, raw, i, j, first_line))
         pending_sep = True

@@ -283,11 +283,7 @@ def choose_agency(lines: list[tuple[int, str]], text: str, title: str, title_idx
 @lru_cache(maxsize=1)
 def _gazetteer():
     """cpca's address table: name → [adcode] for counties, adcode → name (loaded once per process)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cpca = lent_resources.import_module("cpca")  # without pkg_resources, gone from setuptools 82
+    cpca = lent_resources.import_module("cpca")  # without pkg_resources, gone from setuptools 82
     by_name: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for code, info in cpca.ad_2_addr_dict.items():
