@@ -47,15 +47,13 @@ def test_synthetic_corpus_is_labelled_and_distinct(corpus):
 
 
 @pytest.mark.parametrize("shard_size", [1000, 4])  # one shard: runs of files as tasks; ~10: whole shards
-def test_parallel_build_equals_serial_build(corpus, tmp_path, monkeypatch, shard_size):
-    whole_calls = []
-    real = build_mod._whole_shards
-    monkeypatch.setattr(build_mod, "_whole_shards", lambda *a: whole_calls.append(1) or real(*a))
+def test_parallel_build_equals_serial_build(corpus, tmp_path, shard_size):
     s1 = build(corpus, tmp_path / "serial", jobs=1, cache_dir=False, quiet=True, shard_size=shard_size)
     s2 = build(corpus, tmp_path / "parallel", jobs=2, cache_dir=False, quiet=True, shard_size=shard_size)
     n_shards = len(build_mod.shard_bounds(list(build_mod._scan(build_mod.list_files(corpus))), shard_size))
     assert (n_shards >= build_mod.WHOLE_SHARDS_FROM * 2) == (shard_size == 4)
-    assert whole_calls == ([1] if shard_size == 4 else [])  # whole shards as tasks only with enough of them
+    assert s1.schedule == "one process"  # whole shards as tasks only with enough of them:
+    assert s2.schedule == ("whole shards" if shard_size == 4 else "runs of files")
     assert s1.n_parsed == s2.n_parsed == N
     _equal(helpers.read_processed(tmp_path / "serial"), helpers.read_processed(tmp_path / "parallel"))
     for t in store.TABLES:  # byte-identical CSV, same row order

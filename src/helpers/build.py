@@ -159,8 +159,8 @@ _WARM_UP_TEXT = "\n".join([
 
 
 def _preload() -> None:
-    """Import what every worker needs before the fork, so it is loaded once and shared: pyarrow's first
-    conversion of a Python list imports pandas (about 0.3 s of CPU per process), and the CSV/Parquet writers."""
+    """Import what the main process will need after the parse (pandas for the corpus stage, the writers),
+    while the parse process loads the parser on the other core."""
     import pandas  # noqa: F401  (imported for its side effect on pyarrow)
     import pyarrow as pa
     import pyarrow.compute  # noqa: F401
@@ -171,8 +171,7 @@ def _preload() -> None:
 
 
 def _warm_up() -> None:
-    """Load every heavy dictionary once (see ``_WARM_UP_TEXT``); costs about a second, so a build with only
-    a few files to parse skips it and lets the worker that gets them load what it needs."""
+    """Load every heavy dictionary once (see ``_WARM_UP_TEXT``), in the process that forks the workers."""
     parse_file(_WARM_UP_TEXT.encode("utf-8"), "warm-up.txt")
 
 
@@ -187,6 +186,7 @@ class BuildSummary:
     n_cached: int = 0
     n_not_report: int = 0
     seconds: float = 0.0
+    schedule: str = ""  # how the files were parsed: in one process, or whole shards / runs of files per task
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase, in order
     high_water: dict[str, float] = field(default_factory=dict)  # main process's peak RSS (MB) by each phase's end
 
@@ -361,90 +361,102 @@ class _Plan:
     n_new: int = 0  # files among them that must be parsed (not in the per-file cache)
 
 
-def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar) -> None:
-    """Parse and encode every shard in ``plan.todo``: in a process pool when there is enough work."""
-    cache_root = str(cache.root) if cache is not None else None
-    n_files = sum(plan.bounds[i][1] - plan.bounds[i][0] for i in plan.todo)
-    if jobs > 1 and n_files >= 2 * jobs:
-        try:
-            _make_segments_parallel(plan, cache, fingerprint, jobs, bar)
-            return
-        except Exception as exc:  # the pool broke (a worker was killed): finish in this process
-            from concurrent.futures.process import BrokenProcessPool
-
-            if not isinstance(exc, BrokenProcessPool):
-                raise
-            print(f"warning: worker pool failed ({type(exc).__name__}); continuing in one process", file=sys.stderr)
+def _shards_to_make(plan: _Plan) -> list[tuple[Path, list[tuple]]]:
+    """(segment folder, its files as task tuples) of every shard in ``plan.todo``, in order."""
+    out = []
     for i in plan.todo:
-        if _reusable(segments.read_meta(plan.dests[i])):  # made meanwhile by another build
-            continue
         a, b = plan.bounds[i]
-        _done(cache, bar, b - a, *_shard_task([_task(e) for e in plan.entries[a:b]], cache_root, fingerprint,
-                                               plan.dests[i]))
+        out.append((plan.dests[i], [_task(e) for e in plan.entries[a:b]]))
+    return out
 
 
-def _done(cache: BuildCache | None, bar, n_files: int, pack: str, shas: list[str]) -> None:
-    """A task's files are parsed: index the cache pack that holds them, and move the progress bar."""
-    if cache is not None:
-        cache.record(pack, shas)
-    if bar is not None:
-        bar.update(n_files)
-
-
-def _make_segments_parallel(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar) -> None:
-    """Fork ``jobs`` workers that share the loaded dictionaries and build the shards in them: a whole shard
-    per task when there are at least ``WHOLE_SHARDS_FROM`` shards per worker, else runs of files."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar,
+                   parser: "_ParseProcess | None" = None) -> str:
+    """Parse and encode every shard in ``plan.todo``: in worker processes when there is enough work (forked
+    from ``parser`` when there is one). Returns how the work was scheduled (see :func:`_in_pool`)."""
     cache_root = str(cache.root) if cache is not None else None
-    _preload()
-    if plan.n_new >= 4 * jobs:
-        _warm_up()  # forked workers inherit the loaded dictionaries
-    gc.collect()
-    gc.freeze()  # the collector never walks (and so never writes to) what the workers inherit: it stays shared
+    shards = _shards_to_make(plan)
+    n_files = sum(len(items) for _, items in shards)
+
+    def done(n: int, pack: str, shas: list[str]) -> None:  # a task's files are parsed
+        if cache is not None:
+            cache.record(pack, shas)
+        if bar is not None:
+            bar.update(n)
+
+    if not shards:
+        return "nothing to parse"
+    schedule = "one process"
+    if jobs > 1 and n_files >= 2 * jobs:
+        if parser is not None:
+            schedule = parser.run(shards, cache_root, fingerprint, done)
+            if schedule is None:
+                print("warning: the parse process died; continuing in this one", file=sys.stderr)
+        else:  # no fork on this platform: the workers load what they need themselves
+            schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, None)
+        if schedule is not None:
+            return schedule
+        schedule = "one process"
+    _in_this_process(shards, cache_root, fingerprint, done)
+    return schedule
+
+
+def _in_this_process(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
+                     done) -> None:
+    for dest, items in shards:
+        if _reusable(segments.read_meta(dest)):  # made already (before a pool broke), or by another build
+            continue
+        done(len(items), *_shard_task(items, cache_root, fingerprint, dest))
+
+
+def _in_pool(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str, jobs: int,
+             done, ctx) -> str | None:
+    """Build the shards in ``jobs`` worker processes: a whole shard per task when there are at least
+    ``WHOLE_SHARDS_FROM`` shards per worker, else runs of files. Returns which, or None when the pool broke
+    (a worker was killed): the caller finishes what is left in one process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
     try:
-        if len(plan.todo) >= WHOLE_SHARDS_FROM * jobs:
-            _whole_shards(pool, plan, cache, cache_root, fingerprint, bar)
-        else:
-            _runs_of_files(pool, plan, cache, cache_root, fingerprint, jobs, bar)
+        if len(shards) >= WHOLE_SHARDS_FROM * jobs:
+            _whole_shards(pool, shards, cache_root, fingerprint, done)
+            return "whole shards"
+        _runs_of_files(pool, shards, cache_root, fingerprint, jobs, done)
+        return "runs of files"
+    except BrokenProcessPool as exc:
+        print(f"warning: worker pool failed ({type(exc).__name__}); continuing in one process", file=sys.stderr)
+        return None
     finally:
         pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
 
 
-def _whole_shards(pool, plan: _Plan, cache: BuildCache | None, cache_root: str | None, fingerprint: str,
-                  bar) -> None:
+def _whole_shards(pool, shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
+                  done) -> None:
     """Each shard is one task, largest first (so the last tasks are small and the workers finish together).
     Handing runs of rows to a separate encode task cost ~8 % more CPU than parsing and encoding a shard in
     one go."""
     from concurrent.futures import as_completed
 
     futures = {}
-    for i in sorted(plan.todo, key=lambda i: plan.bounds[i][0] - plan.bounds[i][1]):  # largest first, stable
-        a, b = plan.bounds[i]
-        items = [_task(e) for e in plan.entries[a:b]]
-        futures[pool.submit(_shard_task, items, cache_root, fingerprint, plan.dests[i])] = b - a
+    for dest, items in sorted(shards, key=lambda s: -len(s[1])):  # largest first, stable
+        futures[pool.submit(_shard_task, items, cache_root, fingerprint, dest)] = len(items)
     for fut in as_completed(futures):
-        _done(cache, bar, futures[fut], *fut.result())
+        done(futures[fut], *fut.result())
 
 
-def _runs_of_files(pool, plan: _Plan, cache: BuildCache | None, cache_root: str | None, fingerprint: str,
-                   jobs: int, bar) -> None:
+def _runs_of_files(pool, shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
+                   jobs: int, done) -> None:
     """Too few shards to balance the workers (a small corpus, a rebuild): runs of files go to the workers in
     order, at most ``4 × jobs`` in flight; each worker writes its run's rows next to the shard's segment, and
     when a shard's last run is done, encoding the shard is one more task for the pool."""
-    tasks = []  # (shard index, its chunk files so far, this chunk's file, is the shard's last chunk, items)
-    for i in plan.todo:
-        a, b = plan.bounds[i]
-        folder = cache_mod.temp_dir_for(plan.dests[i])
+    tasks = []  # (shard's segment folder, its chunk files so far, this chunk's file, is the shard's last, items)
+    for dest, items in shards:
+        folder = cache_mod.temp_dir_for(dest)
         parts = []
-        for s in range(a, b, CHUNK_SIZE):
+        for s in range(0, len(items), CHUNK_SIZE):
             parts.append(folder / f"{len(parts):05d}.pkl")
-            end = min(s + CHUNK_SIZE, b)
-            tasks.append((i, parts, parts[-1], end == b, [_task(e) for e in plan.entries[s:end]]))
+            tasks.append((dest, parts, parts[-1], s + CHUNK_SIZE >= len(items), items[s:s + CHUNK_SIZE]))
     pending: deque = deque()
     encodes = []
     todo = iter(tasks)
@@ -457,13 +469,145 @@ def _runs_of_files(pool, plan: _Plan, cache: BuildCache | None, cache_root: str 
     for _ in range(4 * jobs):
         submit()
     while pending:
-        (shard, parts, _, last, items), fut = pending.popleft()
-        _done(cache, bar, len(items), *fut.result())
+        (dest, parts, _, last, items), fut = pending.popleft()
+        done(len(items), *fut.result())
         submit()
         if last:
-            encodes.append(pool.submit(_encode_task, parts, plan.dests[shard]))
+            encodes.append(pool.submit(_encode_task, parts, dest))
     for f in encodes:
         f.result()
+
+
+# ---------------------------------------------------------------------------------------------- the parse process
+class _ParseProcess:
+    """A process forked at the start of a parallel build, which loads the parser (its modules and every
+    dictionary, ~0.6 s) and then forks the workers, which inherit it all and share it.
+
+    Why a process of its own: the main process meanwhile hashes the files and imports pandas (~0.4 s), which
+    only its corpus stage needs, so neither waits for the other; and the workers, forked from a process
+    without pandas, are told never to look for it (:func:`_pyarrow_without_pandas`). Forking the workers
+    from the main process after both loads kept one core idle for about a second of every build.
+
+    It is handed the shards once the main process has planned them, reports each finished task back (the
+    main process keeps the progress bar and the cache index), and exits."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_parse_process, args=(child, self.conn, jobs), name="helpers-parse")
+        self.proc.start()
+        child.close()
+
+    @classmethod
+    def start(cls, jobs: int) -> "_ParseProcess | None":
+        import multiprocessing as mp
+
+        return cls(jobs) if "fork" in mp.get_all_start_methods() else None
+
+    def run(self, shards, cache_root: str | None, fingerprint: str, done) -> str | None:
+        """Have it build ``shards``, calling ``done`` per finished task; how it scheduled them, or None when
+        it died first (or its pool broke): the caller builds what is left."""
+        try:
+            self.conn.send((shards, cache_root, fingerprint))
+            while True:
+                # Its workers hold its end of the pipe too, so its death alone may not end a read: ask.
+                if not self.conn.poll(0.5) and (self.proc.is_alive() or not self.conn.poll(0)):
+                    if self.proc.is_alive():
+                        continue
+                    return None  # it died (killed for memory, say) with nothing more to say
+                msg = self.conn.recv()
+                if msg[0] == "done":
+                    done(*msg[1:])
+                elif msg[0] == "error":
+                    raise msg[1]
+                else:
+                    return msg[1]
+        except (EOFError, OSError):  # it died
+            return None
+
+    def close(self) -> None:
+        """Stop it if it is still running (nothing to parse, or the build failed), and reap it. Closing the
+        pipe is enough when it waits for shards; while it loads, it is told to stop (it then stops its pool)."""
+        self.conn.close()
+        self.proc.join(timeout=0.1)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=10)
+        if self.proc.is_alive():  # pragma: no cover - it ignored the request
+            self.proc.kill()
+            self.proc.join()
+
+
+def _parse_process(conn, parent_end, jobs: int) -> None:
+    """The body of :class:`_ParseProcess`."""
+    import multiprocessing as mp
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind, so that its pool shuts down
+    parent_end.close()  # (inherited by the fork) so that the main process closing it reads here as the end
+    try:
+        _pyarrow_without_pandas()
+        _warm_up()
+        gc.collect()
+        gc.freeze()  # the collector never walks (and so never writes to) what the workers inherit: it stays shared
+        try:
+            job = conn.recv()
+        except EOFError:  # the main process needs no parsing after all
+            return
+        shards, cache_root, fingerprint = job
+
+        def done(n: int, pack: str, shas: list[str]) -> None:
+            conn.send(("done", n, pack, shas))
+
+        try:
+            schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, mp.get_context("fork"))
+            if schedule is None:
+                _in_this_process(shards, cache_root, fingerprint, done)
+                schedule = "one process (the pool broke)"
+        except Exception as exc:  # noqa: BLE001 (handed to the main process, which raises it)
+            where = "".join(traceback.format_exception(exc))
+            try:
+                exc.add_note(f"(raised in the parse process)\n{where}")
+                conn.send(("error", exc))
+            except Exception:  # it does not pickle
+                conn.send(("error", RuntimeError(f"the parse process failed:\n{where}")))
+            return
+        conn.send(("end", schedule))
+    finally:
+        for child in mp.active_children():
+            child.terminate()
+
+
+def _pyarrow_without_pandas() -> None:
+    """Let this process (and those it forks) convert Python lists to Arrow without importing pandas.
+
+    pyarrow imports pandas the first time it converts anything, to check whether it was handed a pandas
+    object: 0.3–0.45 s in every parse worker, which hands it only lists. With pandas unimportable during that
+    first check, pyarrow notes that there is none and conversions never look again; an explicit use (say
+    ``Table.to_pandas``) still imports it, as pyarrow tries again then (tested). Nothing is done when pandas
+    is already imported."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
+class _NoPandas:
+    """An import finder under which ``import pandas`` fails (None in sys.modules does not: Cython's import
+    takes it as the module)."""
+
+    @staticmethod
+    def find_spec(name: str, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is not looked for here", name=name)
+        return None
 
 
 def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, force: bool = False,
@@ -487,9 +631,28 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         cache = BuildCache(Path(cache_dir) if cache_dir else out_dir / ".cache" / "parse", fingerprint)
 
     files = list_files(raw_dir, exclude=out_dir)
+    parser = _ParseProcess.start(jobs) if jobs > 1 and len(files) >= 2 * jobs else None
+    try:
+        if parser is not None:
+            _preload()
+        return _build(raw_dir, out_dir, files, parser, t0=t0, t1=time.perf_counter(), jobs=jobs, force=force,
+                      cache=cache, csv=csv, quiet=quiet, shard_size=shard_size, corpus=corpus,
+                      fingerprint=fingerprint)
+    finally:
+        if parser is not None:
+            parser.close()
+
+
+def _build(raw_dir: Path, out_dir: Path, files: list[tuple[str, Path]], parser: _ParseProcess | None, *,
+           t0: float, t1: float, jobs: int, force: bool, cache: BuildCache | None, csv: bool, quiet: bool, shard_size: int,
+           corpus: bool, fingerprint: str) -> BuildSummary:
+    summary = BuildSummary(out_dir=out_dir)
+    if parser is not None:
+        summary.mark("start", t0)  # listing the files and importing pandas (while the parser loads)
+        t0 = t1
     index = cache.load_index() if cache is not None and not force else {}
     entries = list(_scan(files, index))
-    summary = BuildSummary(out_dir=out_dir, n_files=len(entries))
+    summary.n_files = len(entries)
     t = summary.mark("scan", t0)
     bounds = shard_bounds(entries, shard_size)
     keys = [shard_key(fingerprint, entries[a:b]) for a, b in bounds]
@@ -519,7 +682,7 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
         try:
             if bar is not None:
                 bar.update(sum(b - a for (a, b), r in zip(bounds, reuse) if r))
-            _make_segments(plan, cache, fingerprint, jobs, bar)
+            summary.schedule = _make_segments(plan, cache, fingerprint, jobs, bar, parser)
         finally:
             if bar is not None:
                 bar.close()

@@ -52,7 +52,7 @@ def _build(args) -> int:
         return 2
     print(summary.line())
     if args.timings:
-        print(f"timings: {summary.timings()}; total {summary.seconds:.2f} s")
+        print(f"timings: {summary.timings()}; total {summary.seconds:.2f} s; parsed in {summary.schedule}")
         print(f"memory: main process high-water mark after {summary.memory()}")
     return 1 if args.strict and summary.n_failed else 0
 

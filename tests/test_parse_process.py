@@ -1,0 +1,136 @@
+"""The parse process of a parallel build: it loads the parser while the main process imports pandas, forks the
+workers, and hands back every finished task; when it dies or fails, the build still ends as it should."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import helpers
+from conftest import ROOT, SEED_DIR
+from helpers import build as build_mod
+from helpers import segments, store
+from helpers.build import build
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.synth import make_corpus  # noqa: E402
+
+N = 12
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic") / "raw"
+    make_corpus(SEED_DIR, root, N)
+    return root
+
+
+@pytest.fixture(scope="module")
+def serial(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    build(corpus, out, jobs=1, cache_dir=False, quiet=True)
+    return helpers.read_processed(out)
+
+
+def _equal(a: helpers.Tables, b: helpers.Tables) -> None:
+    for t in store.TABLES:
+        pd.testing.assert_frame_equal(a[t], b[t], obj=t)
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_pyarrow_converts_without_pandas_and_still_hands_it_over_when_asked():
+    r = _python("""
+        import sys
+        import pyarrow as pa
+        from helpers.build import _pyarrow_without_pandas
+        _pyarrow_without_pandas()
+        assert "pandas" not in sys.modules and not any(f.__class__.__name__ == "_NoPandas" for f in sys.meta_path)
+        a = pa.array(["甲", None]), pa.array([1.5, None]), pa.array([1, 2], type=pa.int64())
+        t = pa.table({"s": a[0], "f": a[1]})
+        assert "pandas" not in sys.modules, "a conversion imported pandas"
+        df = t.to_pandas()  # an explicit use still imports it
+        assert "pandas" in sys.modules and df["s"].tolist()[0] == "甲" and df["f"].isna().tolist() == [False, True]
+        assert pa.array(df["f"]).null_count == 1  # and a pandas object is read as pandas again (NaN → null)
+        print("ok")
+    """)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_parse_workers_never_import_pandas_and_build_the_same_tables(corpus, tmp_path):
+    """In a fresh interpreter (pytest itself has pandas loaded): every task of a two-job build runs in a
+    worker without pandas, and the tables equal a one-job build's."""
+    marker = tmp_path / "pandas-in-workers.txt"
+    r = _python(f"""
+        import os, sys
+        import helpers.build as b
+        real = b._chunk_task
+
+        def spy(*args):
+            result = real(*args)  # parses, converts the rows to Arrow, writes them
+            with open({str(marker)!r}, "a") as f:
+                f.write(f"{{os.getpid()}} {{'pandas' in sys.modules}}\\n")
+            return result
+
+        b._chunk_task = spy
+        s = b.build({str(corpus)!r}, {str(tmp_path / "parallel")!r}, jobs=2, cache_dir=False, quiet=True)
+        print(s.schedule, s.n_parsed, "pandas" in sys.modules)
+    """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["runs", "of", "files", str(N), "True"]  # the main process has it, for the corpus stage
+    seen = [line.split() for line in marker.read_text().splitlines()]
+    assert len(seen) == -(-N // build_mod.CHUNK_SIZE) and {flag for _, flag in seen} == {"False"}
+    assert str(os.getpid()) not in {pid for pid, _ in seen}
+    serial = tmp_path / "serial"
+    build(corpus, serial, jobs=1, cache_dir=False, quiet=True)
+    _equal(helpers.read_processed(tmp_path / "parallel"), helpers.read_processed(serial))
+
+
+def test_a_dead_parse_process_leaves_the_build_to_the_main_process(corpus, serial, tmp_path, monkeypatch, capfd):
+    monkeypatch.setattr(build_mod, "_warm_up", lambda: os._exit(3))  # runs in the parse process only
+    s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
+    assert s.schedule == "one process" and s.n_parsed == N
+    assert "the parse process died; continuing in this one" in capfd.readouterr().err
+    _equal(helpers.read_processed(tmp_path / "out"), serial)
+    assert mp.active_children() == []
+
+
+def test_a_failure_in_a_worker_is_raised_by_the_build_with_where_it_happened(corpus, tmp_path, monkeypatch):
+    def broken(*_):
+        raise ValueError("cannot encode this shard")
+
+    monkeypatch.setattr(segments, "write_segment", broken)
+    with pytest.raises(ValueError, match="cannot encode this shard") as info:
+        build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
+    note = "\n".join(getattr(info.value, "__notes__", []))
+    assert "raised in the parse process" in note and "_encode_task" in note
+    assert mp.active_children() == []
+    assert not (tmp_path / "out" / "reports.csv").exists()
+
+
+def test_nothing_to_parse_stops_the_parse_process_at_once(corpus, serial, tmp_path):
+    out = tmp_path / "out"
+    assert build(corpus, out, jobs=2, quiet=True).schedule == "runs of files"
+    again = build(corpus, out, jobs=2, quiet=True)
+    assert again.schedule == "nothing to parse" and again.n_cached == N
+    assert list(again.phases)[:2] == ["start", "scan"]
+    assert mp.active_children() == []
+    _equal(helpers.read_processed(out), serial)
+
+
+def test_closing_the_pipe_is_enough_to_end_a_waiting_parse_process():
+    """No signal needed (one can be lost, or handled by whatever the main process installed): the parse
+    process must not hold the main process's end of the pipe, or it would wait for shards forever."""
+    parser = build_mod._ParseProcess(2)
+    parser.conn.close()
+    parser.proc.join(timeout=60)
+    assert parser.proc.exitcode == 0
