@@ -2,9 +2,10 @@
 
 For each size: wall time of a full `python -m helpers build` (a fresh process, as a user runs it), reports/s,
 peak memory (proportional set size of the build process and its workers together, sampled every 0.5 s), the
-ratio to a floor measured in the same run (reading, decoding and regex-scanning the same files once, in one
-process; the faster of two such passes), and the time of an incremental rebuild after adding one report. A
-size that builds in under 10 s is built from scratch three times (``--repeat``) and the median reported. The
+ratio to a floor measured in the same run, just before the build (reading, decoding and regex-scanning the
+same files once, in one process; the faster of two such passes), and the time of an incremental rebuild after
+adding one report. A size that builds in under 10 s is built from scratch three times (``--repeat``), each
+after a floor of its own, and the medians reported. The
 build includes the corpus-level stage (carry-over checks, recycled problems text) unless
 ``--no-corpus-stage``. The 10,000 corpus is also built with one job and with ``--jobs``, alternated three
 times (``--scaling-pairs``), to show how throughput scales with cores; then what a notebook waits for on it
@@ -173,23 +174,28 @@ def timed_build(raw: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) ->
     return wall, peak[0], stdout.strip()
 
 
-def repeated_builds(n: int, raw: Path, out: Path, jobs: int, extra: tuple[str, ...], repeat: int, wall: float,
-                    peak: int) -> tuple[float, int]:
-    """(median wall, highest peak) of ``repeat`` builds from scratch, the first one already timed.
+def repeated_builds(n: int, raw: Path, out: Path, jobs: int, extra: tuple[str, ...], repeat: int,
+                    first: tuple[float, int, float]) -> tuple[float, int, float, float]:
+    """(median wall, highest peak, median floor, median ratio) of ``repeat`` builds from scratch, each right
+    after a floor of its own; ``first`` is the (wall, peak, floor) of the one already timed.
 
     A short build is at the mercy of the machine's moods: the same 1,000-report build took 3.2 s and 4.8 s
-    within ten minutes on this machine, which moves its ratio to the floor from 20× to 27×. The median of a
-    few runs says what the code costs; every run is printed."""
-    walls, peaks = [wall], [peak]
+    within ten minutes on this machine, which moves its ratio to the floor from 20× to 27×, and the floor
+    itself drifts (0.16 to 0.42 s on one day). A floor taken just before each build drifts with it, so each
+    ratio compares two things measured at the same pace; the median of a few says what the code costs.
+    Every run is printed."""
+    runs = [first]
     for _ in range(repeat - 1):
+        floor = floor_seconds(raw)
         w, p, _ = timed_build(raw, out, jobs, extra)
         shutil.rmtree(out)
-        walls.append(w)
-        peaks.append(p)
-    mid = statistics.median(walls)
-    print(f"[{n}] {repeat} builds from scratch: {', '.join(f'{w:.2f}' for w in walls)} s; median {mid:.2f} s",
-          flush=True)
-    return mid, max(peaks)
+        runs.append((w, p, floor))
+    ratio = statistics.median(w / f for w, _, f in runs)
+    wall, floor = statistics.median(w for w, _, _ in runs), statistics.median(f for _, _, f in runs)
+    each = ", ".join(f"{w:.2f} s / {f:.2f} s = {w / f:.1f}×" for w, _, f in runs)
+    print(f"[{n}] {repeat} builds from scratch, each after its floor: {each}; median {wall:.2f} s, "
+          f"{ratio:.1f}× the floor", flush=True)
+    return wall, max(p for _, p, _ in runs), floor, ratio
 
 
 def speed_up(n: int, raw: Path, out: Path, jobs: int, extra: tuple[str, ...], pairs: int) -> None:
@@ -287,13 +293,15 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             make_corpus(ROOT / "data" / "raw", raw, n)
             gen = time.perf_counter() - t0
-            floor = floor_seconds(raw)
             scaling = n == scaling_at and not args.no_scaling and args.jobs > 1
             if scaling:
                 speed_up(n, raw, tmp / "scaling", args.jobs, extra, args.scaling_pairs)
+            floor = floor_seconds(raw)  # just before the build it is compared with: the machine's pace drifts
             wall, peak, line = timed_build(raw, tmp / "out", args.jobs, extra)
+            ratio = wall / floor
             if wall < REPEAT_BELOW_SECONDS and args.repeat > 1:
-                wall, peak = repeated_builds(n, raw, tmp / "again", args.jobs, extra, args.repeat, wall, peak)
+                wall, peak, floor, ratio = repeated_builds(n, raw, tmp / "again", args.jobs, extra, args.repeat,
+                                                           (wall, peak, floor))
             if not args.no_corpus_stage:
                 checks_s, sim_s, n_pairs = corpus_stage_seconds(tmp / "out")
                 print(f"[{n}] corpus stage (in the build's wall time): corpus_checks {checks_s:.1f} s, "
@@ -304,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{n}] generated in {gen:.1f} s; build: {_summary(line)}; rebuild: {_summary(line2)}")
             print(f"[{n}] build {_timings(line)}\n[{n}] +1 rebuild {_timings(line2)}", flush=True)
             rows.append(f"{n:>8} {wall:>8.1f} {n / wall:>10.0f} {peak / 2**20:>8.0f} {floor:>8.2f} "
-                        f"{wall / floor:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f}")
+                        f"{ratio:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f}")
         finally:
             if args.keep:
                 print(f"[{n}] kept {tmp}")

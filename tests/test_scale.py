@@ -1,6 +1,8 @@
 """Issue 7: parallel builds equal serial ones, incremental rebuilds reuse the cache, partitions agree."""
 from __future__ import annotations
 
+import re
+import statistics
 import sys
 
 import pandas as pd
@@ -348,7 +350,12 @@ def test_make_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert "[12] one job:" in out.stdout and "the parallel phase, parse and encode" in out.stdout
     assert "[12] speed-up on 2 cores, median of 3 pairs:" in out.stdout
     assert "[12] loading: requests into pandas" in out.stdout
-    assert "[12] 3 builds from scratch:" in out.stdout  # a short build is repeated, its median reported
+    # a short build is repeated, each time after a floor of its own, and the median ratio reported
+    runs = re.search(r"\[12\] 3 builds from scratch, each after its floor: (.*); median", out.stdout)
+    assert runs, out.stdout
+    ratios = [float(r) for r in re.findall(r"= ([0-9.]+)×", runs.group(1))]
     row = [ln for ln in out.stdout.splitlines() if ln.split()[:1] == ["12"]]
-    assert len(row) == 1 and len(row[0].split()) == 8
+    assert len(ratios) == 3 and len(row) == 1 and len(row[0].split()) == 8
+    assert abs(float(row[0].split()[5]) - statistics.median(ratios)) <= 0.1
+    assert "; parsed in runs of files" in out.stdout  # the build says how it scheduled the files
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("helpers-bench")]  # temp folders removed
