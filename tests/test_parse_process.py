@@ -134,3 +134,77 @@ def test_closing_the_pipe_is_enough_to_end_a_waiting_parse_process():
     parser.conn.close()
     parser.proc.join(timeout=60)
     assert parser.proc.exitcode == 0
+
+
+_WORKER_LOG = None  # set by the test below, inherited by the forked processes
+
+
+def _kill_the_parse_process(*_):
+    """A worker's task (module-level, so that it pickles) that kills the process that forked it."""
+    import signal
+    import time
+
+    with open(_WORKER_LOG, "a") as f:
+        f.write(f"{os.getpid()}\n")
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(20)  # the kernel's SIGTERM ends this worker long before
+    os._exit(1)  # (if it did not, the test fails, and leaves no process behind to hang the run)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+def test_workers_die_with_a_killed_parse_process_and_the_build_still_ends(corpus, serial, tmp_path, monkeypatch,
+                                                                          capfd):
+    """The parse process killed outright mid-build (as the kernel does when memory runs out): its workers must
+    not wait for tasks forever, and the main process builds what is left."""
+    import time
+
+    pids = tmp_path / "workers.txt"
+    monkeypatch.setattr(sys.modules[__name__], "_WORKER_LOG", pids)
+    monkeypatch.setattr(build_mod, "_chunk_task", _kill_the_parse_process)
+    s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
+    assert s.schedule == "one process" and s.n_parsed == N
+    assert "the parse process died" in capfd.readouterr().err
+    _equal(helpers.read_processed(tmp_path / "out"), serial)
+    workers = [int(p) for p in pids.read_text().split()]
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(map(_alive, workers))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and /proc")
+def test_ctrl_c_stops_every_process_with_one_line(tmp_path):
+    """Ctrl-C (SIGINT to the terminal's process group) during the parse: exit 130 with one line, no
+    traceback per process, and no worker left waiting for tasks (they ignore Ctrl-C; their parent stops them)."""
+    import signal
+    import time
+
+    raw = tmp_path / "raw"
+    make_corpus(SEED_DIR, raw, 300)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    p = subprocess.Popen([sys.executable, "-m", "helpers", "build", str(raw), "--out", str(tmp_path / "out"),
+                          "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                         start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    workers: list[str] = []
+    while not workers and time.monotonic() < deadline:  # the parse process's children: the pool is working
+        parse = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+        workers = [w for x in parse for w in
+                   subprocess.run(["pgrep", "-P", x], capture_output=True, text=True).stdout.split()]
+        time.sleep(0.05)
+    assert workers, "the build never started its workers"
+    os.killpg(p.pid, signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("interrupted") and "Traceback" not in err
+    assert not (tmp_path / "out" / "reports.csv").exists()
+    time.sleep(0.5)
+    assert subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split() == []

@@ -372,8 +372,9 @@ def _shards_to_make(plan: _Plan) -> list[tuple[Path, list[tuple]]]:
 
 def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar,
                    parser: "_ParseProcess | None" = None) -> str:
-    """Parse and encode every shard in ``plan.todo``: in worker processes when there is enough work (forked
-    from ``parser`` when there is one). Returns how the work was scheduled (see :func:`_in_pool`)."""
+    """Parse and encode every shard in ``plan.todo``: in worker processes forked by ``parser`` when there is
+    one (it has the parser loaded already, so even one file is quicker there), else in a pool of their own when
+    there is enough work, else here. Returns how the work was scheduled (see :func:`_in_pool`)."""
     cache_root = str(cache.root) if cache is not None else None
     shards = _shards_to_make(plan)
     n_files = sum(len(items) for _, items in shards)
@@ -386,18 +387,16 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
 
     if not shards:
         return "nothing to parse"
-    schedule = "one process"
-    if jobs > 1 and n_files >= 2 * jobs:
-        if parser is not None:
-            schedule = parser.run(shards, cache_root, fingerprint, done)
-            if schedule is None:
-                print("warning: the parse process died; continuing in this one", file=sys.stderr)
-        else:  # no fork on this platform: the workers load what they need themselves
-            schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, None)
-        if schedule is not None:
-            return schedule
+    schedule = None
+    if parser is not None:
+        schedule = parser.run(shards, cache_root, fingerprint, done)
+        if schedule is None:
+            print("warning: the parse process died; continuing in this one", file=sys.stderr)
+    elif jobs > 1 and n_files >= 2 * jobs:  # no fork on this platform: the workers load the parser themselves
+        schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, None)
+    if schedule is None:
+        _in_this_process(shards, cache_root, fingerprint, done)
         schedule = "one process"
-    _in_this_process(shards, cache_root, fingerprint, done)
     return schedule
 
 
@@ -417,7 +416,7 @@ def _in_pool(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fin
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
     try:
         if len(shards) >= WHOLE_SHARDS_FROM * jobs:
             _whole_shards(pool, shards, cache_root, fingerprint, done)
@@ -545,7 +544,10 @@ def _parse_process(conn, parent_end, jobs: int) -> None:
     import multiprocessing as mp
     import signal
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwind, so that its pool shuts down
+    # Ctrl-C is for the main process, which then stops this one; this one then stops its workers first, which
+    # inherit the ignored Ctrl-C: one traceback, not one per process, and no task left running.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     parent_end.close()  # (inherited by the fork) so that the main process closing it reads here as the end
     try:
         _pyarrow_without_pandas()
@@ -578,6 +580,33 @@ def _parse_process(conn, parent_end, jobs: int) -> None:
     finally:
         for child in mp.active_children():
             child.terminate()
+
+
+def _stop(*_) -> None:
+    """The parse process's SIGTERM: stop the workers (mid-task or not), then unwind."""
+    import multiprocessing as mp
+
+    for child in mp.active_children():
+        child.terminate()
+    sys.exit(1)
+
+
+def _worker_start(parent: int) -> None:
+    """A worker dies with the process that forked it, and at once when told to stop: on Linux the kernel
+    sends it SIGTERM when that process dies however it dies (killed for memory, say), and SIGTERM is not the
+    parse process's handler (inherited by the fork) but the default. Otherwise a worker whose parent is gone
+    waits for its next task forever. (Ctrl-C stays ignored: the main process handles it.)"""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: best effort only
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def _pyarrow_without_pandas() -> None:

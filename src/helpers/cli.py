@@ -50,6 +50,9 @@ def _build(args) -> int:
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the workers are stopped by then
+        print("interrupted (the output folder is only written in a build's last step)", file=sys.stderr)
+        return 130
     print(summary.line())
     if args.timings:
         print(f"timings: {summary.timings()}; total {summary.seconds:.2f} s; parsed in {summary.schedule}")
