@@ -161,7 +161,7 @@ _WARM_UP_TEXT = "\n".join([
 def _preload() -> None:
     """Import what the main process will need after the parse (pandas for the corpus stage, the writers),
     while the parse process loads the parser on the other core."""
-    import pandas  # noqa: F401  (imported for its side effect on pyarrow)
+    import pandas  # noqa: F401
     import pyarrow as pa
     import pyarrow.compute  # noqa: F401
     import pyarrow.csv  # noqa: F401
@@ -512,10 +512,11 @@ class _ParseProcess:
             self.conn.send((shards, cache_root, fingerprint))
             while True:
                 # Its workers hold its end of the pipe too, so its death alone may not end a read: ask.
-                if not self.conn.poll(0.5) and (self.proc.is_alive() or not self.conn.poll(0)):
+                if not self.conn.poll(0.5):
                     if self.proc.is_alive():
                         continue
-                    return None  # it died (killed for memory, say) with nothing more to say
+                    if not self.conn.poll(0):
+                        return None  # it died (killed for memory, say) with nothing more to say
                 msg = self.conn.recv()
                 if msg[0] == "done":
                     done(*msg[1:])
@@ -673,8 +674,8 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
 
 
 def _build(raw_dir: Path, out_dir: Path, files: list[tuple[str, Path]], parser: _ParseProcess | None, *,
-           t0: float, t1: float, jobs: int, force: bool, cache: BuildCache | None, csv: bool, quiet: bool, shard_size: int,
-           corpus: bool, fingerprint: str) -> BuildSummary:
+           t0: float, t1: float, jobs: int, force: bool, cache: BuildCache | None, csv: bool, quiet: bool,
+           shard_size: int, corpus: bool, fingerprint: str) -> BuildSummary:
     summary = BuildSummary(out_dir=out_dir)
     if parser is not None:
         summary.mark("start", t0)  # listing the files and importing pandas (while the parser loads)
