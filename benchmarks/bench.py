@@ -5,12 +5,12 @@ peak memory (proportional set size of the build process and its workers together
 ratio to a floor measured in the same run, just before the build (reading, decoding and regex-scanning the
 same files once, in one process; the faster of two such passes), and the time of an incremental rebuild after
 adding one report. A size that builds in under 10 s is built from scratch three times (``--repeat``), each
-after a floor of its own, and the medians reported. The
-build includes the corpus-level stage (carry-over checks, recycled problems text) unless
-``--no-corpus-stage``. The 10,000 corpus is also built with one job and with ``--jobs``, alternated three
-times (``--scaling-pairs``), to show how throughput scales with cores; then what a notebook waits for on it
-(a table into pandas, a DuckDB aggregate). Then tokenisation throughput (``bench_tokens``: the keyword
-pipeline vs plain ``jieba.lcut``) and recycled-text detection on generated near-copies (``bench_similarity``).
+after a floor of its own, and the medians reported. The build includes the corpus-level stage (carry-over
+checks, recycled problems text) unless ``--no-corpus-stage``. The 10,000 corpus is also built with one job and
+with ``--jobs``, alternated three times (``--scaling-pairs``), to show how throughput scales with cores; then
+what a notebook waits for on it (a table into pandas, a DuckDB aggregate). Then tokenisation throughput
+(``bench_tokens``: the keyword pipeline vs plain ``jieba.lcut``) and recycled-text detection on generated
+near-copies (``bench_similarity``).
 No timing is asserted anywhere; these are measurements.
 
     .venv/bin/python benchmarks/bench.py                      # issue 7's sizes: 1,000, 10,000, 100,000 (~13 min,

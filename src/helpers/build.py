@@ -358,7 +358,6 @@ class _Plan:
     bounds: list[tuple[int, int]]
     dests: list[Path]
     todo: list[int]  # indexes of shards without a usable segment
-    n_new: int = 0  # files among them that must be parsed (not in the per-file cache)
 
 
 def _shards_to_make(plan: _Plan) -> list[tuple[Path, list[tuple]]]:
@@ -579,16 +578,20 @@ def _parse_process(conn, parent_end, jobs: int) -> None:
             return
         conn.send(("end", schedule))
     finally:
-        for child in mp.active_children():
-            child.terminate()
+        _stop_workers()
 
 
-def _stop(*_) -> None:
-    """The parse process's SIGTERM: stop the workers (mid-task or not), then unwind."""
+def _stop_workers() -> None:
+    """Terminate this process's children (the pool's workers), mid-task or not."""
     import multiprocessing as mp
 
     for child in mp.active_children():
         child.terminate()
+
+
+def _stop(*_) -> None:
+    """The parse process's SIGTERM: stop the workers, then unwind."""
+    _stop_workers()
     sys.exit(1)
 
 
@@ -665,21 +668,19 @@ def build(raw_dir: Path | str, out_dir: Path | str, *, jobs: int | None = None, 
     try:
         if parser is not None:
             _preload()
-        return _build(raw_dir, out_dir, files, parser, t0=t0, t1=time.perf_counter(), jobs=jobs, force=force,
-                      cache=cache, csv=csv, quiet=quiet, shard_size=shard_size, corpus=corpus,
-                      fingerprint=fingerprint)
+        return _build(raw_dir, out_dir, files, parser, t0=t0, jobs=jobs, force=force, cache=cache, csv=csv,
+                      quiet=quiet, shard_size=shard_size, corpus=corpus, fingerprint=fingerprint)
     finally:
         if parser is not None:
             parser.close()
 
 
 def _build(raw_dir: Path, out_dir: Path, files: list[tuple[str, Path]], parser: _ParseProcess | None, *,
-           t0: float, t1: float, jobs: int, force: bool, cache: BuildCache | None, csv: bool, quiet: bool,
-           shard_size: int, corpus: bool, fingerprint: str) -> BuildSummary:
+           t0: float, jobs: int, force: bool, cache: BuildCache | None, csv: bool, quiet: bool, shard_size: int,
+           corpus: bool, fingerprint: str) -> BuildSummary:
     summary = BuildSummary(out_dir=out_dir)
     if parser is not None:
-        summary.mark("start", t0)  # listing the files and importing pandas (while the parser loads)
-        t0 = t1
+        t0 = summary.mark("start", t0)  # listing the files and importing pandas (while the parser loads)
     index = cache.load_index() if cache is not None and not force else {}
     entries = list(_scan(files, index))
     summary.n_files = len(entries)
@@ -703,7 +704,7 @@ def _build(raw_dir: Path, out_dir: Path, files: list[tuple[str, Path]], parser: 
                 if e.kind == "new" and cache is not None and not force:
                     e.pack = cache.pack_of(e.sha) or ""
                     e.kind = "cached" if e.pack else "new"
-        n_new = plan.n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
+        n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
         summary.n_cached = sum(e.kind in ("new", "cached") for e in entries) - n_new
         if quiet is False and not sys.stderr.isatty():
             print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
