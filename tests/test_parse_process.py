@@ -96,12 +96,13 @@ def test_parse_workers_never_import_pandas_and_build_the_same_tables(corpus, tmp
 
 
 def test_a_dead_parse_process_leaves_the_build_to_the_main_process(corpus, serial, tmp_path, monkeypatch, capfd):
+    before = set(mp.active_children())  # (a local Dask cluster of another test may still be winding down)
     monkeypatch.setattr(build_mod, "_warm_up", lambda: os._exit(3))  # runs in the parse process only
     s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
     assert s.schedule == "one process" and s.n_parsed == N
     assert "the parse process died; continuing in this one" in capfd.readouterr().err
     _equal(helpers.read_processed(tmp_path / "out"), serial)
-    assert mp.active_children() == []
+    assert set(mp.active_children()) <= before
 
 
 def test_a_failure_in_a_worker_is_raised_by_the_build_with_where_it_happened(corpus, tmp_path, monkeypatch):
@@ -109,21 +110,23 @@ def test_a_failure_in_a_worker_is_raised_by_the_build_with_where_it_happened(cor
         raise ValueError("cannot encode this shard")
 
     monkeypatch.setattr(segments, "write_segment", broken)
+    before = set(mp.active_children())
     with pytest.raises(ValueError, match="cannot encode this shard") as info:
         build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
     note = "\n".join(getattr(info.value, "__notes__", []))
     assert "raised in the parse process" in note and "_encode_task" in note
-    assert mp.active_children() == []
+    assert set(mp.active_children()) <= before
     assert not (tmp_path / "out" / "reports.csv").exists()
 
 
 def test_nothing_to_parse_stops_the_parse_process_at_once(corpus, serial, tmp_path):
     out = tmp_path / "out"
+    before = set(mp.active_children())
     assert build(corpus, out, jobs=2, quiet=True).schedule == "runs of files"
     again = build(corpus, out, jobs=2, quiet=True)
     assert again.schedule == "nothing to parse" and again.n_cached == N
     assert list(again.phases)[:2] == ["start", "scan"]
-    assert mp.active_children() == []
+    assert set(mp.active_children()) <= before
     _equal(helpers.read_processed(out), serial)
 
 
@@ -208,3 +211,125 @@ def test_ctrl_c_stops_every_process_with_one_line(tmp_path):
     assert not (tmp_path / "out" / "reports.csv").exists()
     time.sleep(0.5)
     assert subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split() == []
+
+
+# ---------------------------------------------------------------------------------------------- streaming
+# The main process hands each shard to the parse process as soon as its files are hashed: with enough shards,
+# the workers are parsing while the scan goes on. These tests hold the scan back before its last files until a
+# worker has shown (by a marker file) that it got a shard; without streaming they would wait in vain.
+
+def _scan_waiting_for(marker, monkeypatch, then=lambda: None, hold_before: int = 2):
+    """Make the build's scan stop before its last ``hold_before`` files until ``marker`` exists (60 s at
+    most), call ``then()``, and go on; returns a list that gets whether the marker came in time."""
+    import time
+
+    real, came = build_mod._scan, []
+
+    def scan(files, index=None):
+        for k, entry in enumerate(real(files, index)):
+            if k == len(files) - hold_before:
+                deadline = time.monotonic() + 60
+                while not marker.exists() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                came.append(marker.exists())
+                then()
+            yield entry
+
+    monkeypatch.setattr(build_mod, "_scan", scan)
+    return came
+
+
+def _marking(marker, fail: bool = False):
+    real = segments.write_segment
+
+    def write_segment(chunk, dest):
+        marker.touch()
+        if fail:
+            raise ValueError("cannot encode this shard")
+        return real(chunk, dest)
+
+    return write_segment
+
+
+def test_workers_parse_the_first_shards_while_the_scan_goes_on(corpus, serial, tmp_path, monkeypatch):
+    marker = tmp_path / "a-shard-was-made"
+    came = _scan_waiting_for(marker, monkeypatch)
+    monkeypatch.setattr(segments, "write_segment", _marking(marker))
+    out = tmp_path / "out"
+    s = build(corpus, out, jobs=2, quiet=True, shard_size=1)  # one shard per file: 12 shards, whole shards
+    assert came == [True], "no shard was made before the scan ended"
+    assert s.schedule == "whole shards" and (s.n_files, s.n_parsed, s.n_cached) == (N, N, 0)
+    _equal(helpers.read_processed(out), serial)
+    # what the parse process reported while the scan went on (kept until it had every shard) reached the
+    # cache's index: with other shards, every file is found in the cache, none is parsed again
+    again = build(corpus, out, jobs=2, quiet=True, shard_size=3)
+    assert again.n_cached == N and again.schedule in ("whole shards", "runs of files")
+    _equal(helpers.read_processed(out), serial)
+
+
+def test_a_failure_while_the_scan_goes_on_is_raised_by_the_build(corpus, tmp_path, monkeypatch):
+    marker = tmp_path / "a-worker-failed"
+    came = _scan_waiting_for(marker, monkeypatch)
+    monkeypatch.setattr(segments, "write_segment", _marking(marker, fail=True))
+    before = set(mp.active_children())
+    with pytest.raises(ValueError, match="cannot encode this shard") as info:
+        build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True, shard_size=1)
+    assert came == [True]
+    assert "_shard_task" in "\n".join(getattr(info.value, "__notes__", []))
+    assert set(mp.active_children()) <= before
+    assert not (tmp_path / "out" / "reports.csv").exists()
+
+
+def test_a_parse_process_dying_while_the_scan_goes_on_leaves_every_shard_to_the_main_process(
+        corpus, serial, tmp_path, monkeypatch, capfd):
+    import signal
+
+    marker = tmp_path / "a-shard-was-made"
+
+    def kill_it():
+        for child in mp.active_children():
+            if child.name == "helpers-parse":
+                os.kill(child.pid, signal.SIGKILL)
+                child.join(30)
+
+    came = _scan_waiting_for(marker, monkeypatch, then=kill_it)
+    monkeypatch.setattr(segments, "write_segment", _marking(marker))
+    s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True, shard_size=1)
+    assert came == [True]
+    assert s.schedule == "one process" and (s.n_files, s.n_parsed) == (N, N)
+    assert "the parse process died" in capfd.readouterr().err
+    _equal(helpers.read_processed(tmp_path / "out"), serial)
+
+
+def test_the_parse_process_says_nothing_before_it_has_every_shard(corpus, tmp_path, monkeypatch):
+    """Its reports wait until the main process has sent the last shard: were both sending at once, each a
+    message larger than the pipe holds, neither would ever read."""
+    import time
+
+    marker = tmp_path / "a-shard-was-made"
+    monkeypatch.setattr(segments, "write_segment", _marking(marker))
+    entries = list(build_mod._scan(build_mod.list_files(corpus)))
+    shards = [(tmp_path / f"seg{k}", [build_mod._task(e)]) for k, e in enumerate(entries)]
+    first = build_mod.WHOLE_SHARDS_FROM * 2  # enough for whole shards: it starts before the last one comes
+    parser = build_mod._ParseProcess(2)
+    try:
+        parser.conn.send((None, build_mod.code_fingerprint(), False))
+        for shard in shards[:first]:
+            parser.conn.send(shard)
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert marker.exists(), "it did not start on the shards it had"
+        assert not parser.conn.poll(1.0), "it spoke before it had every shard"
+        for shard in shards[first:]:
+            parser.conn.send(shard)
+        parser.conn.send(None)
+        said = []
+        while not said or said[-1][0] == "done":
+            assert parser.conn.poll(60)
+            said.append(parser.conn.recv())
+    finally:
+        parser.close()
+    assert said[-1] == ("end", "whole shards")
+    assert sorted(n for _, n, *_ in said[:-1]) == [1] * N
+    assert all(segments.read_meta(dest) is not None for dest, _ in shards)

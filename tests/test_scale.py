@@ -52,7 +52,7 @@ def test_synthetic_corpus_is_labelled_and_distinct(corpus):
 def test_parallel_build_equals_serial_build(corpus, tmp_path, shard_size):
     s1 = build(corpus, tmp_path / "serial", jobs=1, cache_dir=False, quiet=True, shard_size=shard_size)
     s2 = build(corpus, tmp_path / "parallel", jobs=2, cache_dir=False, quiet=True, shard_size=shard_size)
-    n_shards = len(build_mod.shard_bounds(list(build_mod._scan(build_mod.list_files(corpus))), shard_size))
+    n_shards = len(build_mod.shard_bounds([rid for rid, _ in build_mod.list_files(corpus)], shard_size))
     assert (n_shards >= build_mod.WHOLE_SHARDS_FROM * 2) == (shard_size == 4)
     assert s1.schedule == "one process"  # whole shards as tasks only with enough of them:
     assert s2.schedule == ("whole shards" if shard_size == 4 else "runs of files")
@@ -189,8 +189,7 @@ def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatc
     shutil.copytree(corpus, raw)
     out = tmp_path / "out"
     build(raw, out, jobs=1, quiet=True, shard_size=4)
-    bounds = build_mod.shard_bounds(sorted(build_mod._scan(build_mod.list_files(raw)),
-                                           key=lambda e: e.report_id), 4)
+    bounds = build_mod.shard_bounds(sorted(rid for rid, _ in build_mod.list_files(raw)), 4)
     assert len(bounds) > 3
     assembled = []
     real = segments.write_segment

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from . import corpus, segments, store
@@ -225,18 +227,19 @@ class _Entry:
     pack: str = ""  # for "cached": the cache pack holding its outcome
 
 
-def shard_bounds(entries: list[_Entry], size: int) -> list[tuple[int, int]]:
-    """Split the sorted entries into shards whose ends depend on the report_ids themselves (a shard ends
-    after a report_id whose hash is 0 mod ``size``), so adding or changing one file changes one shard and
-    every other shard's cached tables stay valid. Shards are capped at 4 × size to bound memory."""
+def shard_bounds(report_ids: list[str], size: int) -> list[tuple[int, int]]:
+    """Split the sorted report_ids into shards whose ends depend on the ids themselves (a shard ends after
+    a report_id whose hash is 0 mod ``size``), so adding or changing one file changes one shard and every
+    other shard's cached tables stay valid. Shards are capped at 4 × size to bound memory. (The ids alone
+    decide: the shards are known before a single file is read.)"""
     bounds, start = [], 0
-    for i, e in enumerate(entries):
-        h = int.from_bytes(hashlib.blake2b(e.report_id.encode(), digest_size=8).digest(), "big")
+    for i, rid in enumerate(report_ids):
+        h = int.from_bytes(hashlib.blake2b(rid.encode(), digest_size=8).digest(), "big")
         if h % size == 0 or i + 1 - start >= 4 * size:
             bounds.append((start, i + 1))
             start = i + 1
-    if start < len(entries):
-        bounds.append((start, len(entries)))
+    if start < len(report_ids):
+        bounds.append((start, len(report_ids)))
     return bounds
 
 
@@ -350,33 +353,92 @@ def _task(e: _Entry) -> tuple:
     return (e.report_id, str(e.path), e.sha, e.kind, e.original, e.error, e.pack)
 
 
+Shard = tuple[Path, list[tuple]]  # a shard to make: its segment folder, and its files as task tuples
+
+
 @dataclass
 class _Plan:
-    """What a build has to do: the shards, their segment folders, and which of them must be (re)made."""
+    """What the scan has found so far, shard by shard (filled in while the shards to make are handed out)."""
 
-    entries: list[_Entry]
-    bounds: list[tuple[int, int]]
-    dests: list[Path]
-    todo: list[int]  # indexes of shards without a usable segment
-
-
-def _shards_to_make(plan: _Plan) -> list[tuple[Path, list[tuple]]]:
-    """(segment folder, its files as task tuples) of every shard in ``plan.todo``, in order."""
-    out = []
-    for i in plan.todo:
-        a, b = plan.bounds[i]
-        out.append((plan.dests[i], [_task(e) for e in plan.entries[a:b]]))
-    return out
+    entries: list[_Entry] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    dests: list[Path] = field(default_factory=list)
+    n_reused: int = 0  # files in shards whose segment is reused as it is
+    n_new: int = 0  # files to parse (in no cache)
 
 
-def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs: int, bar,
-                   parser: "_ParseProcess | None" = None) -> str:
-    """Parse and encode every shard in ``plan.todo``: in worker processes forked by ``parser`` when there is
-    one (it has the parser loaded already, so even one file is quicker there), else in a pool of their own when
-    there is enough work, else here. Returns how the work was scheduled (see :func:`_in_pool`)."""
+def _plan(files: list[tuple[str, Path]], bounds: list[tuple[int, int]], index: dict, plan: _Plan, *,
+          fingerprint: str, cache: BuildCache | None, force: bool, stage: Path, scanned) -> Iterator[Shard]:
+    """Hash the files shard by shard, yielding each shard that has to be (re)made as soon as its last file
+    is hashed: a parallel build parses the first shards while the scan goes on (at 100,000 reports the scan
+    alone takes seconds). ``scanned()`` is called once every file is hashed."""
+    scan = _scan(files, index)
+    for n, (a, b) in enumerate(bounds):
+        part = list(islice(scan, b - a))
+        key = shard_key(fingerprint, part)
+        dest = cache.segment(key) if cache is not None else stage / ".segments" / f"{n:05d}"
+        plan.entries += part
+        plan.keys.append(key)
+        plan.dests.append(dest)
+        if cache is not None and not force and _reusable(segments.read_meta(dest)):
+            plan.n_reused += len(part)
+            continue
+        if cache is not None:
+            shutil.rmtree(dest, ignore_errors=True)  # forced, or made with a file that could not be read
+            for e in part:
+                if e.kind == "new" and not force:
+                    e.pack = cache.pack_of(e.sha) or ""
+                    e.kind = "cached" if e.pack else "new"
+        plan.n_new += sum(e.kind == "new" for e in part)
+        yield dest, [_task(e) for e in part]
+    scanned()
+
+
+class _Shards:
+    """The shards a pool is to make, as they arrive: all at once, or one by one from the main process's scan
+    through ``conn`` (the last message is None). ``every`` keeps them all; ``waiting`` those not yet handed
+    to a worker."""
+
+    def __init__(self, shards: Iterable[Shard] = (), conn=None, many: bool = False):
+        self.every: list[Shard] = list(shards)
+        self.waiting: list[Shard] = list(self.every)
+        self.conn = conn
+        self.complete = conn is None
+        self.many = many  # the main process knows that enough shards for whole-shard tasks will come
+
+    def receive(self, timeout: float | None = 0.0) -> None:
+        """Take every shard sent so far, waiting up to ``timeout`` seconds (None: for ever) for the first."""
+        while not self.complete and self.conn.poll(timeout):
+            try:
+                shard = self.conn.recv()
+            except EOFError:  # the main process is gone (stopped by Ctrl-C, say): nothing is wanted any more
+                raise SystemExit(1) from None
+            if shard is None:
+                self.complete = True
+            else:
+                self.every.append(shard)
+                self.waiting.append(shard)
+            timeout = 0.0
+
+    def receive_all(self) -> None:
+        while not self.complete:
+            self.receive(None)
+
+    def take_largest(self) -> Shard:
+        """The largest waiting shard (the first of equals), so that the last tasks are small and the workers
+        finish together."""
+        i = max(range(len(self.waiting)), key=lambda k: len(self.waiting[k][1]))
+        return self.waiting.pop(i)
+
+
+def _make_segments(shards: Iterator[Shard], cache: BuildCache | None, fingerprint: str, jobs: int, bar,
+                   parser: "_ParseProcess | None" = None, many: bool = False) -> str:
+    """Parse and encode every shard ``shards`` yields: in worker processes forked by ``parser`` when there
+    is one (it has the parser loaded already, so even one file is quicker there, and it starts on the first
+    shards while the scan goes on), else in a pool of their own when there is enough work, else here.
+    ``many``: enough shards for whole-shard tasks are known to come (see :func:`_in_pool`). Returns how the
+    work was scheduled."""
     cache_root = str(cache.root) if cache is not None else None
-    shards = _shards_to_make(plan)
-    n_files = sum(len(items) for _, items in shards)
 
     def done(n: int, pack: str, shas: list[str]) -> None:  # a task's files are parsed
         if cache is not None:
@@ -384,43 +446,49 @@ def _make_segments(plan: _Plan, cache: BuildCache | None, fingerprint: str, jobs
         if bar is not None:
             bar.update(n)
 
-    if not shards:
-        return "nothing to parse"
-    schedule = None
     if parser is not None:
-        schedule = parser.run(shards, cache_root, fingerprint, done)
-        if schedule is None:
-            print("warning: the parse process died; continuing in this one", file=sys.stderr)
-    elif jobs > 1 and n_files >= 2 * jobs:  # no fork on this platform: the workers load the parser themselves
-        schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, None)
-    if schedule is None:
-        _in_this_process(shards, cache_root, fingerprint, done)
-        schedule = "one process"
-    return schedule
+        handed: list[Shard] = []
+        schedule = parser.run(shards, handed, (cache_root, fingerprint, many), done)
+        if schedule is not None:
+            return schedule
+        print("warning: the parse process died; continuing in this one", file=sys.stderr)
+        _in_this_process([*handed, *shards], cache_root, fingerprint, done)
+        return "one process"
+    todo = list(shards)
+    if not todo:
+        return "nothing to parse"
+    if jobs > 1 and sum(len(items) for _, items in todo) >= 2 * jobs:
+        # no fork on this platform: the workers load the parser themselves
+        schedule = _in_pool(_Shards(todo), cache_root, fingerprint, jobs, done, None)
+        if schedule is not None:
+            return schedule
+    _in_this_process(todo, cache_root, fingerprint, done)
+    return "one process"
 
 
-def _in_this_process(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
-                     done) -> None:
+def _in_this_process(shards: list[Shard], cache_root: str | None, fingerprint: str, done) -> None:
     for dest, items in shards:
         if _reusable(segments.read_meta(dest)):  # made already (before a pool broke), or by another build
             continue
         done(len(items), *_shard_task(items, cache_root, fingerprint, dest))
 
 
-def _in_pool(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str, jobs: int,
-             done, ctx) -> str | None:
+def _in_pool(shards: _Shards, cache_root: str | None, fingerprint: str, jobs: int, done, ctx) -> str | None:
     """Build the shards in ``jobs`` worker processes: a whole shard per task when there are at least
-    ``WHOLE_SHARDS_FROM`` shards per worker, else runs of files. Returns which, or None when the pool broke
-    (a worker was killed): the caller finishes what is left in one process."""
+    ``WHOLE_SHARDS_FROM`` shards per worker (from the first shard when that many are known to come, else as
+    soon as that many have arrived), else runs of files. Returns which, or None when the pool broke (a
+    worker was killed): the caller finishes what is left in one process."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
     try:
-        if len(shards) >= WHOLE_SHARDS_FROM * jobs:
-            _whole_shards(pool, shards, cache_root, fingerprint, done)
+        while not (shards.complete or shards.many) and len(shards.every) < WHOLE_SHARDS_FROM * jobs:
+            shards.receive(None)
+        if shards.many or len(shards.every) >= WHOLE_SHARDS_FROM * jobs:
+            _whole_shards(pool, shards, cache_root, fingerprint, jobs, done)
             return "whole shards"
-        _runs_of_files(pool, shards, cache_root, fingerprint, jobs, done)
+        _runs_of_files(pool, shards.every, cache_root, fingerprint, jobs, done)
         return "runs of files"
     except BrokenProcessPool as exc:
         print(f"warning: worker pool failed ({type(exc).__name__}); continuing in one process", file=sys.stderr)
@@ -429,22 +497,31 @@ def _in_pool(shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fin
         pool.shutdown(cancel_futures=True)
 
 
-def _whole_shards(pool, shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
-                  done) -> None:
-    """Each shard is one task, largest first (so the last tasks are small and the workers finish together).
-    Handing runs of rows to a separate encode task cost ~8 % more CPU than parsing and encoding a shard in
-    one go."""
-    from concurrent.futures import as_completed
+def _whole_shards(pool, shards: _Shards, cache_root: str | None, fingerprint: str, jobs: int, done) -> None:
+    """Each shard is one task, the largest waiting first (so the last tasks are small and the workers finish
+    together), with one task queued beyond the running ones. Handing runs of rows to a separate encode task
+    cost ~8 % more CPU than parsing and encoding a shard in one go."""
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    futures = {}
-    for dest, items in sorted(shards, key=lambda s: -len(s[1])):  # largest first, stable
-        futures[pool.submit(_shard_task, items, cache_root, fingerprint, dest)] = len(items)
-    for fut in as_completed(futures):
-        done(futures[fut], *fut.result())
+    running: dict = {}
+    while True:
+        shards.receive()
+        while shards.waiting and len(running) <= jobs:
+            dest, items = shards.take_largest()
+            running[pool.submit(_shard_task, items, cache_root, fingerprint, dest)] = len(items)
+        if not running:
+            if shards.complete:
+                return
+            shards.receive(None)
+            continue
+        # while shards still arrive, look for them every 50 ms
+        finished, _ = wait(running, timeout=None if shards.complete else 0.05, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            done(running.pop(fut), *fut.result())
 
 
-def _runs_of_files(pool, shards: list[tuple[Path, list[tuple]]], cache_root: str | None, fingerprint: str,
-                   jobs: int, done) -> None:
+def _runs_of_files(pool, shards: list[Shard], cache_root: str | None, fingerprint: str, jobs: int,
+                   done) -> None:
     """Too few shards to balance the workers (a small corpus, a rebuild): runs of files go to the workers in
     order, at most ``4 × jobs`` in flight; each worker writes its run's rows next to the shard's segment, and
     when a shard's last run is done, encoding the shard is one more task for the pool."""
@@ -486,8 +563,8 @@ class _ParseProcess:
     without pandas, are told never to look for it (:func:`_pyarrow_without_pandas`). Forking the workers
     from the main process after both loads kept one core idle for about a second of every build.
 
-    It is handed the shards once the main process has planned them, reports each finished task back (the
-    main process keeps the progress bar and the cache index), and exits."""
+    It is handed each shard as soon as the main process's scan has hashed its files, reports each finished
+    task back (the main process keeps the progress bar and the cache index), and exits."""
 
     def __init__(self, jobs: int):
         import multiprocessing as mp
@@ -504,11 +581,26 @@ class _ParseProcess:
 
         return cls(jobs) if "fork" in mp.get_all_start_methods() else None
 
-    def run(self, shards, cache_root: str | None, fingerprint: str, done) -> str | None:
-        """Have it build ``shards``, calling ``done`` per finished task; how it scheduled them, or None when
-        it died first (or its pool broke): the caller builds what is left."""
+    def run(self, shards: Iterator[Shard], handed: list[Shard], job: tuple[str | None, str, bool],
+            done) -> str | None:
+        """Hand it ``job`` (cache root, fingerprint, many: see :func:`_make_segments`) and each shard as the
+        scan yields it (and to ``handed``), then call ``done`` per finished task. Returns how it scheduled
+        them ("nothing to parse" when there was nothing to hand), or None when it died first (or its pool
+        broke): the caller builds what is left of ``handed``.
+
+        It says nothing before it has every shard (see :func:`_parse_process`), so neither side can be stuck
+        sending to the other."""
+        alive = True
+        for shard in shards:  # the scan goes on even if it has died: the caller needs every shard then
+            if alive and not handed:
+                alive = self._send(job)
+            handed.append(shard)
+            alive = alive and self._send(shard)
+        if not handed:
+            return "nothing to parse"
+        if alive:
+            self._send(None)
         try:
-            self.conn.send((shards, cache_root, fingerprint))
             while True:
                 # Its workers hold its end of the pipe too, so its death alone may not end a read: ask.
                 if not self.conn.poll(0.5):
@@ -525,6 +617,13 @@ class _ParseProcess:
                     return msg[1]
         except (EOFError, OSError):  # it died
             return None
+
+    def _send(self, obj) -> bool:
+        try:
+            self.conn.send(obj)
+            return True
+        except OSError:  # it died
+            return False
 
     def close(self) -> None:
         """Stop it if it is still running (nothing to parse, or the build failed), and reap it. Closing the
@@ -555,28 +654,40 @@ def _parse_process(conn, parent_end, jobs: int) -> None:
         gc.collect()
         gc.freeze()  # the collector never walks (and so never writes to) what the workers inherit: it stays shared
         try:
-            job = conn.recv()
+            cache_root, fingerprint, many = conn.recv()
         except EOFError:  # the main process needs no parsing after all
             return
-        shards, cache_root, fingerprint = job
+        shards = _Shards(conn=conn, many=many)
+        said: list[tuple] = []
+
+        def say(msg: tuple) -> None:  # the main process reads only once it has sent every shard: till then, keep
+            said.append(msg)
+            if shards.complete:
+                for m in said:
+                    conn.send(m)
+                said.clear()
 
         def done(n: int, pack: str, shas: list[str]) -> None:
-            conn.send(("done", n, pack, shas))
+            say(("done", n, pack, shas))
 
         try:
             schedule = _in_pool(shards, cache_root, fingerprint, jobs, done, mp.get_context("fork"))
             if schedule is None:
-                _in_this_process(shards, cache_root, fingerprint, done)
+                shards.receive_all()
+                _in_this_process(shards.every, cache_root, fingerprint, done)
                 schedule = "one process (the pool broke)"
         except Exception as exc:  # noqa: BLE001 (handed to the main process, which raises it)
             where = "".join(traceback.format_exception(exc))
+            exc.add_note(f"(raised in the parse process)\n{where}")
             try:
-                exc.add_note(f"(raised in the parse process)\n{where}")
-                conn.send(("error", exc))
+                pickle.dumps(exc)
             except Exception:  # it does not pickle
-                conn.send(("error", RuntimeError(f"the parse process failed:\n{where}")))
+                exc = RuntimeError(f"the parse process failed:\n{where}")
+            shards.receive_all()
+            say(("error", exc))
             return
-        conn.send(("end", schedule))
+        shards.receive_all()
+        say(("end", schedule))
     finally:
         _stop_workers()
 
@@ -682,51 +793,42 @@ def _build(raw_dir: Path, out_dir: Path, files: list[tuple[str, Path]], parser: 
     if parser is not None:
         t0 = summary.mark("start", t0)  # listing the files and importing pandas (while the parser loads)
     index = cache.load_index() if cache is not None and not force else {}
-    entries = list(_scan(files, index))
-    summary.n_files = len(entries)
-    t = summary.mark("scan", t0)
-    bounds = shard_bounds(entries, shard_size)
-    keys = [shard_key(fingerprint, entries[a:b]) for a, b in bounds]
+    bounds = shard_bounds([rid for rid, _ in files], shard_size)
     stage = store.stage_dir(out_dir)
+    plan = _Plan()
+    bar = _progress(len(files), quiet)
+
+    def scanned() -> None:  # (a parallel build is parsing the first shards by now)
+        summary.n_files = len(plan.entries)
+        summary.n_cached = sum(e.kind in ("new", "cached") for e in plan.entries) - plan.n_new
+        summary.mark("scan", t0)
+        if bar is not None:
+            bar.update(plan.n_reused)
+        elif quiet is False and not sys.stderr.isatty():
+            print(f"build: {len(plan.entries)} files in {raw_dir}, {plan.n_new} to parse, {summary.n_cached} "
+                  f"cached, {jobs} job(s)", file=sys.stderr)
+
     try:
-        if cache is not None:
-            dests = [cache.segment(k) for k in keys]
-        else:
-            dests = [stage / ".segments" / f"{n:05d}" for n in range(len(keys))]
-        reuse = [cache is not None and not force and _reusable(segments.read_meta(d)) for d in dests]
-        for d, r in zip(dests, reuse):
-            if not r and cache is not None:
-                shutil.rmtree(d, ignore_errors=True)  # forced, or made with a file that could not be read
-        plan = _Plan(entries, bounds, dests, [i for i, r in enumerate(reuse) if not r])
-        for i in plan.todo:
-            a, b = bounds[i]
-            for e in entries[a:b]:
-                if e.kind == "new" and cache is not None and not force:
-                    e.pack = cache.pack_of(e.sha) or ""
-                    e.kind = "cached" if e.pack else "new"
-        n_new = sum(e.kind == "new" for i in plan.todo for e in entries[bounds[i][0]:bounds[i][1]])
-        summary.n_cached = sum(e.kind in ("new", "cached") for e in entries) - n_new
-        if quiet is False and not sys.stderr.isatty():
-            print(f"build: {len(entries)} files in {raw_dir}, {n_new} to parse, {summary.n_cached} cached, "
-                  f"{jobs} job(s)", file=sys.stderr)
-        bar = _progress(len(entries), quiet)
         try:
-            if bar is not None:
-                bar.update(sum(b - a for (a, b), r in zip(bounds, reuse) if r))
-            summary.schedule = _make_segments(plan, cache, fingerprint, jobs, bar, parser)
+            shards = _plan(files, bounds, index, plan, fingerprint=fingerprint, cache=cache, force=force,
+                           stage=stage, scanned=scanned)
+            # every shard is to be made (nothing was built before, or it is forced): with enough of them, the
+            # workers take whole shards from the first one on
+            many = len(bounds) >= WHOLE_SHARDS_FROM * jobs and (force or not index)
+            summary.schedule = _make_segments(shards, cache, fingerprint, jobs, bar, parser, many)
         finally:
             if bar is not None:
                 bar.close()
-        summary.mark("parse and encode", t)
-        metas = [segments.read_meta(d) for d in dests]
-        _finish(stage, out_dir, dests, metas, summary, csv=csv, corpus_stage=corpus, cache=cache,
+        summary.mark("parse and encode", t0 + summary.phases["scan"])  # (the rest of it, in a parallel build)
+        metas = [segments.read_meta(d) for d in plan.dests]
+        _finish(stage, out_dir, plan.dests, metas, summary, csv=csv, corpus_stage=corpus, cache=cache,
                 move=cache is None, parallel=jobs > 1)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     t = time.perf_counter()
     if cache is not None:
-        cache.prune(keep_segments=set(keys))
-        cache.save_packs({e.sha for e in entries if e.kind in ("new", "cached")})
+        cache.prune(keep_segments=set(plan.keys))
+        cache.save_packs({e.sha for e in plan.entries if e.kind in ("new", "cached")})
         live = {rid for rid, _ in files}
         cache.save_index({rid: v for rid, v in index.items() if rid in live})
     summary.mark("cache upkeep", t)
