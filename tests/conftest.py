@@ -13,6 +13,16 @@ SEED_DIR = ROOT / "data" / "raw"
 GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
 
 
+def assert_same_tables(a, b) -> None:
+    """Every output table of two builds (``helpers.Tables``) equal, values and dtypes."""
+    import pandas as pd
+
+    from helpers import store
+
+    for t in store.TABLES:
+        pd.testing.assert_frame_equal(a[t], b[t], obj=t)
+
+
 def varied_reports(folder: Path, n: int, seed: int, rng_seed: int) -> dict[str, bytes]:
     """File name → bytes: the seeds, ``n`` synthetic reports (benchmarks/synth.py, fixed ``seed``: other places,
     years, numbers, encodings) and a thinned and a cut copy of each seed, so that fallbacks (no heading, no

@@ -8,13 +8,12 @@ import subprocess
 import sys
 import textwrap
 
-import pandas as pd
 import pytest
 
 import helpers
-from conftest import ROOT, SEED_DIR
+from conftest import ROOT, SEED_DIR, assert_same_tables
 from helpers import build as build_mod
-from helpers import segments, store
+from helpers import segments
 from helpers.build import build
 
 sys.path.insert(0, str(ROOT))
@@ -35,11 +34,6 @@ def serial(corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("serial")
     build(corpus, out, jobs=1, cache_dir=False, quiet=True)
     return helpers.read_processed(out)
-
-
-def _equal(a: helpers.Tables, b: helpers.Tables) -> None:
-    for t in store.TABLES:
-        pd.testing.assert_frame_equal(a[t], b[t], obj=t)
 
 
 def _python(code: str) -> subprocess.CompletedProcess:
@@ -92,7 +86,7 @@ def test_parse_workers_never_import_pandas_and_build_the_same_tables(corpus, tmp
     assert str(os.getpid()) not in {pid for pid, _ in seen}
     serial = tmp_path / "serial"
     build(corpus, serial, jobs=1, cache_dir=False, quiet=True)
-    _equal(helpers.read_processed(tmp_path / "parallel"), helpers.read_processed(serial))
+    assert_same_tables(helpers.read_processed(tmp_path / "parallel"), helpers.read_processed(serial))
 
 
 def test_a_dead_parse_process_leaves_the_build_to_the_main_process(corpus, serial, tmp_path, monkeypatch, capfd):
@@ -101,7 +95,7 @@ def test_a_dead_parse_process_leaves_the_build_to_the_main_process(corpus, seria
     s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
     assert s.schedule == "one process" and s.n_parsed == N
     assert "the parse process died; continuing in this one" in capfd.readouterr().err
-    _equal(helpers.read_processed(tmp_path / "out"), serial)
+    assert_same_tables(helpers.read_processed(tmp_path / "out"), serial)
     assert set(mp.active_children()) <= before
 
 
@@ -127,7 +121,7 @@ def test_nothing_to_parse_stops_the_parse_process_at_once(corpus, serial, tmp_pa
     assert again.schedule == "nothing to parse" and again.n_cached == N
     assert list(again.phases)[:2] == ["start", "scan"]
     assert set(mp.active_children()) <= before
-    _equal(helpers.read_processed(out), serial)
+    assert_same_tables(helpers.read_processed(out), serial)
 
 
 def test_closing_the_pipe_is_enough_to_end_a_waiting_parse_process():
@@ -175,7 +169,7 @@ def test_workers_die_with_a_killed_parse_process_and_the_build_still_ends(corpus
     s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
     assert s.schedule == "one process" and s.n_parsed == N
     assert "the parse process died" in capfd.readouterr().err
-    _equal(helpers.read_processed(tmp_path / "out"), serial)
+    assert_same_tables(helpers.read_processed(tmp_path / "out"), serial)
     workers = [int(p) for p in pids.read_text().split()]
     deadline = time.monotonic() + 10
     while any(map(_alive, workers)) and time.monotonic() < deadline:
@@ -259,12 +253,12 @@ def test_workers_parse_the_first_shards_while_the_scan_goes_on(corpus, serial, t
     s = build(corpus, out, jobs=2, quiet=True, shard_size=1)  # one shard per file: 12 shards, whole shards
     assert came == [True], "no shard was made before the scan ended"
     assert s.schedule == "whole shards" and (s.n_files, s.n_parsed, s.n_cached) == (N, N, 0)
-    _equal(helpers.read_processed(out), serial)
+    assert_same_tables(helpers.read_processed(out), serial)
     # what the parse process reported while the scan went on (kept until it had every shard) reached the
     # cache's index: with other shards, every file is found in the cache, none is parsed again
     again = build(corpus, out, jobs=2, quiet=True, shard_size=3)
     assert again.n_cached == N and again.schedule in ("whole shards", "runs of files")
-    _equal(helpers.read_processed(out), serial)
+    assert_same_tables(helpers.read_processed(out), serial)
 
 
 def test_a_failure_while_the_scan_goes_on_is_raised_by_the_build(corpus, tmp_path, monkeypatch):
@@ -298,7 +292,7 @@ def test_a_parse_process_dying_while_the_scan_goes_on_leaves_every_shard_to_the_
     assert came == [True]
     assert s.schedule == "one process" and (s.n_files, s.n_parsed) == (N, N)
     assert "the parse process died" in capfd.readouterr().err
-    _equal(helpers.read_processed(tmp_path / "out"), serial)
+    assert_same_tables(helpers.read_processed(tmp_path / "out"), serial)
 
 
 def test_the_parse_process_says_nothing_before_it_has_every_shard(corpus, tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from conftest import ROOT, SEED_DIR
+from conftest import ROOT, SEED_DIR, assert_same_tables
 from helpers import build as build_mod
 from helpers import segments, store
 from helpers.build import build
@@ -34,11 +34,6 @@ def fixed_code(monkeypatch):
     monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "pinned")
 
 
-def _equal(a: helpers.Tables, b: helpers.Tables) -> None:
-    for t in store.TABLES:
-        pd.testing.assert_frame_equal(a[t], b[t], obj=t)
-
-
 def test_synthetic_corpus_is_labelled_and_distinct(corpus):
     import hashlib
 
@@ -57,7 +52,7 @@ def test_parallel_build_equals_serial_build(corpus, tmp_path, shard_size):
     assert s1.schedule == "one process"  # whole shards as tasks only with enough of them:
     assert s2.schedule == ("whole shards" if shard_size == 4 else "runs of files")
     assert s1.n_parsed == s2.n_parsed == N
-    _equal(helpers.read_processed(tmp_path / "serial"), helpers.read_processed(tmp_path / "parallel"))
+    assert_same_tables(helpers.read_processed(tmp_path / "serial"), helpers.read_processed(tmp_path / "parallel"))
     for t in store.TABLES:  # byte-identical CSV, same row order
         assert (tmp_path / "serial" / f"{t}.csv").read_bytes() == (tmp_path / "parallel" / f"{t}.csv").read_bytes()
 
@@ -75,7 +70,7 @@ def test_incremental_rebuild_parses_only_the_new_file(corpus, tmp_path):
     assert (again.n_files, again.n_cached) == (N + 1, N)
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
     assert fresh.n_parsed == again.n_parsed == N + 1
-    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
 
 
 def test_force_and_a_parser_change_ignore_the_cache(corpus, tmp_path, monkeypatch):
@@ -102,7 +97,7 @@ def test_parallel_rebuild_reads_runs_of_results_from_packs(corpus, tmp_path):
     again = build(raw, out, jobs=2, quiet=True, shard_size=8)  # new shards: every file comes from a pack
     assert (again.n_files, again.n_cached) == (N + 1, N)
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
-    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
 
 
 def test_a_damaged_pack_costs_a_reparse_not_a_result(corpus, tmp_path):
@@ -113,7 +108,7 @@ def test_a_damaged_pack_costs_a_reparse_not_a_result(corpus, tmp_path):
     packs[1].unlink()
     build(corpus, out, jobs=1, quiet=True, shard_size=9)  # other shards: their files are read from the packs
     fresh = build(corpus, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
-    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
     assert build(corpus, out, jobs=1, quiet=True, shard_size=10).n_cached == N  # the reparsed ones were re-packed
 
 
@@ -179,7 +174,7 @@ def test_year_partitions_hold_the_same_rows(corpus, tmp_path):
 def test_shard_size_does_not_change_the_output(corpus, tmp_path):
     build(corpus, tmp_path / "a", jobs=1, cache_dir=False, quiet=True, shard_size=3)
     build(corpus, tmp_path / "b", jobs=1, cache_dir=False, quiet=True, shard_size=1000)
-    _equal(helpers.read_processed(tmp_path / "a"), helpers.read_processed(tmp_path / "b"))
+    assert_same_tables(helpers.read_processed(tmp_path / "a"), helpers.read_processed(tmp_path / "b"))
 
 
 def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatch):
@@ -202,7 +197,7 @@ def test_adding_one_file_reassembles_only_its_shard(corpus, tmp_path, monkeypatc
     assert len(linked) >= len(parts) - 2 * len(assembled) * 10 and len(linked) > len(parts) / 2
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True, shard_size=4)
     assert fresh.n_parsed == N + 1
-    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
 
 
 def test_dask_local_cluster_gives_the_same_tables(corpus, tmp_path):
@@ -215,7 +210,7 @@ def test_dask_local_cluster_gives_the_same_tables(corpus, tmp_path):
         summary = build_with_dask(str(corpus), str(tmp_path / "dask"), client)
     assert summary.n_parsed == N
     build(corpus, tmp_path / "local", jobs=1, cache_dir=False, quiet=True)
-    _equal(helpers.read_processed(tmp_path / "dask"), helpers.read_processed(tmp_path / "local"))
+    assert_same_tables(helpers.read_processed(tmp_path / "dask"), helpers.read_processed(tmp_path / "local"))
 
 
 def test_an_edited_file_is_reparsed(make_raw, seed_texts, tmp_path):
@@ -250,14 +245,14 @@ def test_corpus_stage_is_reused_when_its_inputs_are_unchanged(corpus, tmp_path, 
     calls.clear()
     build(raw, out, jobs=1, quiet=True)  # nothing changed: neither step runs again
     assert calls == []
-    _equal(first, helpers.read_processed(out))
+    assert_same_tables(first, helpers.read_processed(out))
     make_corpus(SEED_DIR, raw, 1, start=N, subfolders=4)  # a new report: both run, as in a fresh build…
     build(raw, out, jobs=1, quiet=True)
     assert sorted(calls) == ["checks", "sim"]
     assert passed[0] == N and 1 <= passed[-1] < N  # …but the carry-over check only for the new report's agency
     fresh = build(raw, tmp_path / "fresh", jobs=1, cache_dir=False, quiet=True)
     assert fresh.n_parsed == N + 1
-    _equal(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
+    assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
 
 
 def test_corpus_stage_reads_only_narrow_columns(corpus, tmp_path, monkeypatch):
