@@ -100,6 +100,35 @@ def test_parallel_rebuild_reads_runs_of_results_from_packs(corpus, tmp_path):
     assert_same_tables(helpers.read_processed(out), helpers.read_processed(tmp_path / "fresh"))
 
 
+def test_packs_stay_small_whatever_the_task_so_a_run_reads_only_its_own(corpus, tmp_path, monkeypatch):
+    """A whole-shard task writes packs of at most CHUNK_SIZE files too: remaking that shard later in runs of
+    files then reads, per run, the packs of its files, not the whole shard's results each time."""
+    import pickle
+
+    from helpers.cache import BuildCache
+
+    monkeypatch.setattr(build_mod, "CHUNK_SIZE", 3)  # (the workers are forked: they see it)
+    out = tmp_path / "out"
+    assert build(corpus, out, jobs=2, quiet=True, shard_size=6).schedule == "whole shards"
+    packs = list((out / ".cache" / "parse" / "pinned" / "packs").glob("*.pkl"))
+    sizes = [len(pickle.loads(p.read_bytes())) for p in packs]
+    assert max(sizes) <= 3 and sum(sizes) == N
+    log = tmp_path / "reads.txt"
+    real = BuildCache.read_pack
+
+    def read_pack(self, name):
+        with open(log, "a") as f:
+            f.write(name + "\n")
+        return real(self, name)
+
+    monkeypatch.setattr(BuildCache, "read_pack", read_pack)
+    again = build(corpus, out, jobs=2, quiet=True, shard_size=1000)  # one new shard: runs of 3 files
+    assert again.schedule == "runs of files" and again.n_cached == N
+    reads = log.read_text().split()
+    assert len(reads) <= 2 * -(-N // 3)  # a run of 3 files meets at most 2 packs of 3
+    assert len(set(reads)) == len(packs)
+
+
 def test_a_damaged_pack_costs_a_reparse_not_a_result(corpus, tmp_path):
     out = tmp_path / "out"
     build(corpus, out, jobs=1, quiet=True, shard_size=8)
@@ -331,6 +360,50 @@ def test_a_dying_similarity_worker_is_a_load_error_not_a_lost_build(corpus, tmp_
     err = t.load_errors.set_index("error").loc["WorkerDied"]
     assert err["stage"] == "similarity" and "exited with code 3" in err["detail"]
     assert t.similar_problems.empty and len(t.requests) and (t.checks["check"] == "carryover_continuity").any()
+
+
+def test_a_parallel_build_assembles_the_tables_while_the_corpus_stage_computes(corpus, tmp_path, monkeypatch):
+    """The assembly (a forked child) waits for the carry-over checks (here) to have started: run one after
+    the other, it would wait in vain (60 s) and say so."""
+    import time
+
+    from helpers import audit
+
+    started, seen = tmp_path / "checks-started", tmp_path / "assembly-saw-it"
+    real_assemble, real_checks = segments.assemble, audit.corpus_checks
+
+    def assemble(*a, **k):
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.write_text(str(started.exists()))
+        return real_assemble(*a, **k)
+
+    monkeypatch.setattr(segments, "assemble", assemble)
+    monkeypatch.setattr(audit, "corpus_checks", lambda t: started.touch() or real_checks(t))
+    s = build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True, shard_size=4)
+    assert seen.read_text() == "True"
+    assert list(s.phases) == ["start", "scan", "parse and encode", "assemble and corpus stage", "commit",
+                              "cache upkeep"]
+    serial = tmp_path / "serial"
+    monkeypatch.undo()
+    monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "pinned")
+    assert list(build(corpus, serial, jobs=1, cache_dir=False, quiet=True).phases)[2:4] == ["assemble",
+                                                                                           "corpus stage"]
+    assert_same_tables(helpers.read_processed(tmp_path / "out"), helpers.read_processed(serial))
+    for table in store.TABLES:  # byte for byte: the corpus rows still follow the assembled ones
+        assert (tmp_path / "out" / f"{table}.csv").read_bytes() == (serial / f"{table}.csv").read_bytes()
+
+
+def test_a_failed_assembly_fails_the_build_and_writes_nothing(corpus, tmp_path, monkeypatch, capfd):
+    def broken(*a, **k):
+        raise OSError("no space left on device (pretend)")
+
+    monkeypatch.setattr(segments, "assemble", broken)  # runs in the forked child
+    with pytest.raises(RuntimeError, match="assembling the tables in .* failed"):
+        build(corpus, tmp_path / "out", jobs=2, cache_dir=False, quiet=True)
+    assert "no space left on device (pretend)" in capfd.readouterr().err  # the child's traceback
+    assert not (tmp_path / "out" / "reports.csv").exists()
 
 
 def test_make_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):

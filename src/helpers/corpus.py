@@ -19,13 +19,15 @@ from .model import describe_error
 
 
 def _inputs(stage: Path, segment_dirs: list[Path] | None, table: str, cols: list[str],
-            filters: list | None = None) -> "object":
+            filters: list | None = None, assembled=lambda: None) -> "object":
     """One table narrowed to what a corpus-level step reads (the columns and rows it declares): from the
-    segments' narrow files (:mod:`helpers.corpus_inputs`, one file a shard), else from the staged Parquet."""
+    segments' narrow files (:mod:`helpers.corpus_inputs`, one file a shard), else from the staged Parquet
+    (once ``assembled()`` has returned)."""
     if segment_dirs is not None:
         df = corpus_inputs.read(segment_dirs, table, cols, filters)
         if df is not None:
             return df
+    assembled()
     return store.read_table(stage, table, filters=filters, cols=cols)
 
 
@@ -42,9 +44,10 @@ def _frames_key(name: str, frames: dict) -> str:
     return h.hexdigest()[:32]
 
 
-class _Forked:
-    """A corpus step run in a forked child while the main process does the other step: the child inherits
-    its inputs without a copy, writes its own output files, and hands back only a small result."""
+class Forked:
+    """A step run in a forked child while the main process does another (a corpus step, assembling the
+    tables): the child inherits its inputs without a copy, writes its own output files, and hands back only a
+    small result."""
 
     def __init__(self, out: Path, fn, *args):
         import multiprocessing as mp
@@ -62,6 +65,9 @@ class _Forked:
 
 
 def _child(out: Path, fn, *args) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's: it ends this child on its way out
     dump(out, fn(*args))
 
 
@@ -177,21 +183,25 @@ def _row_hashes(df) -> "object":
 
 
 def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool = True,
-        cache: "BuildCache | None" = None, parallel: bool = False, segment_dirs: list[Path] | None = None) -> None:
+        cache: "BuildCache | None" = None, parallel: bool = False, segment_dirs: list[Path] | None = None,
+        assembled=lambda: None) -> None:
     """Results that need several reports: carry-over continuity checks and recycled problems text.
 
     Each step reads only the columns and rows it needs (from the segments' narrow files when given, else
     from the staged Parquet), and is skipped (its last result reused) when those inputs have not changed
     since the last build. With ``parallel``, recycled text is computed in a forked child, at the same time
     as the carry-over checks here up to ``OVERLAP_MAX_REPORTS``. The check rows follow every per-report
-    check (``part-corpus``), so adding them never rewrites the per-report rows."""
+    check (``part-corpus``), so adding them never rewrites the per-report rows. ``assembled()`` waits until
+    the per-report tables are in ``stage`` (the build may still be assembling them): it is called before a
+    row is appended to them or they are read."""
     from . import audit
 
     errors: list[dict] = []
     if not enabled:
         store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
         return
-    sim_in = {t: _inputs(stage, segment_dirs, t, c) for t, c in corpus_inputs.SIMILARITY.items()}
+    sim_in = {t: _inputs(stage, segment_dirs, t, c, assembled=assembled)
+              for t, c in corpus_inputs.SIMILARITY.items()}
     keep = cache.dir / "corpus" / f"similar_problems-{_frames_key('similar_problems', sim_in)}.arrow" \
         if cache is not None else None
     forked = None
@@ -199,29 +209,31 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
     if kept is not None:
         store.write_small_table(stage, "similar_problems", kept, csv=csv)
     elif parallel:
-        forked = _Forked(stage / ".similar_problems.pkl", _similarity_step, stage, sim_in, keep, csv)
+        forked = Forked(stage / ".similar_problems.pkl", _similarity_step, stage, sim_in, keep, csv)
     else:
         errors += _similarity_step(stage, sim_in, keep, csv)
     del sim_in, kept
     if forked is not None and len(years) > OVERLAP_MAX_REPORTS:  # at scale, memory first: one step at a time
         errors += _similarity_result(forked, stage, csv)
         forked = None
-    audit_in = {t: _inputs(stage, segment_dirs, t, cols, audit.CORPUS_FILTERS.get(t))
+    audit_in = {t: _inputs(stage, segment_dirs, t, cols, audit.CORPUS_FILTERS.get(t), assembled)
                 for t, cols in audit.CORPUS_COLUMNS.items()}
     extra = _checks_by_agency(cache, audit_in, errors)
     del audit_in
     if extra:
         extra = sorted(extra, key=lambda r: str(r["report_id"]))  # stable: a report's rows keep their order
+        assembled()
         segments.append(stage, "checks", store.to_arrow("checks", extra),
                         [years.get(str(r["report_id"]), "unknown") for r in extra], csv=csv)
     del extra
     if forked is not None:
         errors += _similarity_result(forked, stage, csv)
     if errors:  # appended to load_errors: a corpus-stage bug must not lose the per-file tables
+        assembled()
         segments.append(stage, "load_errors", store.to_arrow("load_errors", errors), csv=csv)
 
 
-def _similarity_result(forked: _Forked, stage: Path, csv: bool) -> list[dict]:
+def _similarity_result(forked: Forked, stage: Path, csv: bool) -> list[dict]:
     """Wait for the similarity child: its load errors, or one saying it died (and an empty table)."""
     errs = forked.result()
     if errs is None:  # the child died: no similar_problems rows, and a load error that says so
