@@ -21,6 +21,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -464,7 +465,7 @@ def _make_segments(shards: Iterator[Shard], cache: BuildCache | None, fingerprin
         if schedule is not None:
             return schedule
         print("warning: the parse process died; continuing in this one", file=sys.stderr)
-        _in_this_process([*handed, *shards], cache_root, fingerprint, done)
+        _in_this_process(handed, cache_root, fingerprint, done)  # (run() took every shard the scan yields)
         return "one process"
     todo = list(shards)
     if not todo:
@@ -865,15 +866,14 @@ def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary:
             setattr(summary, c, getattr(summary, c) + meta.counts.get(c, 0))
     if parallel:
         assembled = _assembling(dests, stage, csv=csv, move=move)
-        corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel,
-                   segment_dirs=dests, assembled=assembled)
-        assembled()
-        t = summary.mark("assemble and corpus stage", t)
     else:
         segments.assemble(dests, stage, csv=csv, move=move)
         t = summary.mark("assemble", t)
-        corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel, segment_dirs=dests)
-        t = summary.mark("corpus stage", t)
+        assembled = lambda: None  # noqa: E731
+    corpus.run(stage, years, csv=csv, enabled=corpus_stage, cache=cache, parallel=parallel, segment_dirs=dests,
+               assembled=assembled)
+    assembled()
+    t = summary.mark("assemble and corpus stage" if parallel else "corpus stage", t)
     from .dictionary import write_dictionary
 
     write_dictionary(stage / "README.md")
@@ -884,22 +884,15 @@ def _finish(stage: Path, out_dir: Path, dests: list[Path], metas: list, summary:
 def _assembling(dests: list[Path], stage: Path, *, csv: bool, move: bool):
     """Start assembling the tables in a forked child; returns a function that waits for it (at once after
     the first call) and raises if it failed."""
-    child = corpus.Forked(stage / ".assemble.pkl", _assemble, dests, stage, csv, move)
-    state: list[bool] = []
+    child = corpus.Forked(stage / ".assemble.pkl", partial(segments.assemble, csv=csv, move=move), dests, stage)
 
     def assembled() -> None:
-        if not state:
-            state.append(child.result() is True)
-        if not state[0]:
+        child.result()
+        if child.proc.exitcode:
             raise RuntimeError(f"assembling the tables in {stage} failed (exit code {child.proc.exitcode}; "
                                f"its traceback is above)")
 
     return assembled
-
-
-def _assemble(dests: list[Path], stage: Path, csv: bool, move: bool) -> bool:
-    segments.assemble(dests, stage, csv=csv, move=move)
-    return True
 
 
 def write_outcomes(items: Iterable[tuple[_Entry, "Outcome | None"]], out_dir: Path | str,
