@@ -3,14 +3,15 @@
 For each size: wall time of a full `python -m helpers build` (a fresh process, as a user runs it), reports/s,
 peak memory (proportional set size of the build process and its workers together, sampled every 0.5 s), the
 ratio to a floor measured in the same run, just before the build (reading, decoding and regex-scanning the
-same files once, in one process; the faster of two such passes), and the time of an incremental rebuild after
-adding one report. A size that builds in under 10 s is built from scratch three times (``--repeat``), each
-after a floor of its own, and the medians reported. The build includes the corpus-level stage (carry-over
-checks, recycled problems text) unless ``--no-corpus-stage``. The 10,000 corpus is also built with one job and
-with ``--jobs``, alternated three times (``--scaling-pairs``), to show how throughput scales with cores; then
-what a notebook waits for on it (a table into pandas, a DuckDB aggregate). Then tokenisation throughput
-(``bench_tokens``: the keyword pipeline vs plain ``jieba.lcut``) and recycled-text detection on generated
-near-copies (``bench_similarity``).
+same files once, in one process; the faster of two such passes), the time of an incremental rebuild after
+adding one report, and the machine's pace just before the floor (plain ``jieba.lcut``, k characters/s: this
+machine has slow and fast stretches, and wall times are comparable only at a like pace). A size that builds
+in under 10 s is built from scratch three times (``--repeat``), each after a floor of its own, and the
+medians reported. The build includes the corpus-level stage (carry-over checks, recycled problems text)
+unless ``--no-corpus-stage``. The 10,000 corpus is also built with one job and with ``--jobs``, alternated
+three times (``--scaling-pairs``), to show how throughput scales with cores; then what a notebook waits for
+on it (a table into pandas, a DuckDB aggregate). Then tokenisation throughput (``bench_tokens``: the keyword
+pipeline vs plain ``jieba.lcut``) and recycled-text detection on generated near-copies (``bench_similarity``).
 No timing is asserted anywhere; these are measurements.
 
     .venv/bin/python benchmarks/bench.py                      # issue 7's sizes: 1,000, 10,000, 100,000 (~13 min,
@@ -237,6 +238,29 @@ def _phase(stdout: str, name: str) -> float:
     return float(m.group(1)) if m else float("nan")
 
 
+def pace(chars: int = 60_000, repeat: int = 3) -> float:
+    """The machine's pace now: plain ``jieba.lcut`` in k characters/s (best of ``repeat``).
+
+    Why: this machine has slow and fast stretches (the same text cut at ~190 k and ~510 k characters/s on
+    different days); a pure-CPU figure printed beside each size says which stretch its wall times come from."""
+    import logging
+
+    import jieba
+
+    from benchmarks.bench_tokens import make_rows
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    texts = [r["text"] for r in make_rows(chars, seed=1)]
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for t in texts:
+            jieba.lcut(t)
+        best = min(best, time.perf_counter() - t0)
+    return sum(map(len, texts)) / best / 1000
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -284,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"synthetic corpora generated from the seeds in {tempfile.gettempdir()}; jobs={args.jobs}; "
           f"corpus stage {'off' if args.no_corpus_stage else 'on'}")
     header = (f"{'reports':>8} {'wall s':>8} {'reports/s':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
-              f"{'+1 rebuild s':>12} {'+1 peak MB':>10}")
+              f"{'+1 rebuild s':>12} {'+1 peak MB':>10} {'pace k/s':>9}")
     rows = []
     for k, n in enumerate(sizes):
         tmp = Path(tempfile.mkdtemp(prefix=f"helpers-bench-{n}-"))
@@ -296,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             scaling = n == scaling_at and not args.no_scaling and args.jobs > 1
             if scaling:
                 speed_up(n, raw, tmp / "scaling", args.jobs, extra, args.scaling_pairs)
+            speed = pace()
+            print(f"[{n}] machine pace: plain jieba.lcut {speed:.0f} k chars/s", flush=True)
             floor = floor_seconds(raw)  # just before the build it is compared with: the machine's pace drifts
             wall, peak, line = timed_build(raw, tmp / "out", args.jobs, extra)
             ratio = wall / floor
@@ -312,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{n}] generated in {gen:.1f} s; build: {_summary(line)}; rebuild: {_summary(line2)}")
             print(f"[{n}] build {_timings(line)}\n[{n}] +1 rebuild {_timings(line2)}", flush=True)
             rows.append(f"{n:>8} {wall:>8.1f} {n / wall:>10.0f} {peak / 2**20:>8.0f} {floor:>8.2f} "
-                        f"{ratio:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f}")
+                        f"{ratio:>8.1f} {inc:>12.2f} {inc_peak / 2**20:>10.0f} {speed:>9.0f}")
         finally:
             if args.keep:
                 print(f"[{n}] kept {tmp}")

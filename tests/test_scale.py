@@ -361,6 +361,25 @@ def test_a_dying_similarity_worker_is_a_load_error_not_a_lost_build(corpus, tmp_
     assert err["stage"] == "similarity" and "exited with code 3" in err["detail"]
     assert t.similar_problems.empty and len(t.requests) and (t.checks["check"] == "carryover_continuity").any()
 
+@pytest.mark.parametrize("cached", [False, True], ids=["no cache", "per-agency cache"])
+def test_a_crashing_carryover_check_is_a_load_error_not_a_lost_build(corpus, tmp_path, monkeypatch, cached):
+    """A corpus-level function that raises costs only its own rows: the build names it in load_errors."""
+    from helpers import audit
+
+    def crash(tables):
+        raise ValueError("no agency column")
+
+    monkeypatch.setattr(audit, "corpus_checks", crash)
+    cache_dir = tmp_path / "cache" if cached else False
+    summary = build(corpus, tmp_path / "out", jobs=1, cache_dir=cache_dir, quiet=True)
+    assert summary.n_parsed == N
+    t = helpers.read_processed(tmp_path / "out")
+    err = t.load_errors.set_index("error").loc["ValueError"]
+    assert err["stage"] == "audit" and err["file"] == ""
+    assert err["detail"].startswith("corpus stage audit.corpus_checks: ValueError: no agency column (at ")
+    assert not (t.checks["check"] == "carryover_continuity").any() and len(t.requests) and len(t.similar_problems)
+
+
 
 def test_a_parallel_build_assembles_the_tables_while_the_corpus_stage_computes(corpus, tmp_path, monkeypatch):
     """The assembly (a forked child) waits for the carry-over checks (here) to have started: run one after
@@ -422,7 +441,9 @@ def test_make_bench_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert runs, out.stdout
     ratios = [float(r) for r in re.findall(r"= ([0-9.]+)×", runs.group(1))]
     row = [ln for ln in out.stdout.splitlines() if ln.split()[:1] == ["12"]]
-    assert len(ratios) == 3 and len(row) == 1 and len(row[0].split()) == 8
+    assert len(ratios) == 3 and len(row) == 1 and len(row[0].split()) == 9
     assert abs(float(row[0].split()[5]) - statistics.median(ratios)) <= 0.1
+    speed = re.search(r"\[12\] machine pace: plain jieba.lcut (\d+) k chars/s", out.stdout)
+    assert speed and int(speed.group(1)) > 0 and row[0].split()[8] == speed.group(1)
     assert "; parsed in runs of files" in out.stdout  # the build says how it scheduled the files
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("helpers-bench")]  # temp folders removed

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import corpus_inputs, segments, store
+from . import audit, corpus_inputs, segments, store
 from .cache import BuildCache, dump, load
 from .model import describe_error
 
@@ -76,9 +76,10 @@ def _similarity_step(stage: Path, sim_in: dict, keep: Path | None, csv: bool) ->
 
     Writes its own table so that a forked child never sends the rows back (at 100,000 reports they are
     ~0.5 GB of passages); returns only the load errors."""
+    from . import similarity  # (44 ms of imports that only this step needs)
+
     errors: list[dict] = []
-    similar = _call_optional("similarity", "similar_problems", errors, sim_in["problems"], sim_in["reports"],
-                             records=False)
+    similar = _guarded(similarity, "similar_problems", errors, sim_in["problems"], sim_in["reports"])
     tbl = _similar_table(similar)
     store.write_small_table(stage, "similar_problems", tbl, csv=csv)
     if keep is not None and not errors:  # never cache a crash
@@ -136,7 +137,7 @@ def _checks_by_agency(cache: "BuildCache | None", frames: dict, errors: list[dic
 
     reports = frames["reports"]
     if cache is None or not len(reports) or not set(_AGENCY_COLUMNS) <= set(reports.columns):
-        return _call_optional("audit", "corpus_checks", errors, frames)
+        return _guarded(audit, "corpus_checks", errors, frames)
     group = reports["province"].str.strip()
     for c in _AGENCY_COLUMNS[1:]:
         group = group + "\x1f" + reports[c].str.strip()
@@ -160,7 +161,7 @@ def _checks_by_agency(cache: "BuildCache | None", frames: dict, errors: list[dic
         rids = set(reports["report_id"][wanted])
         subset = {t: (df[wanted] if t == "reports" else df[df["report_id"].isin(rids)]) for t, df in frames.items()}
         n_errors = len(errors)
-        rows = _call_optional("audit", "corpus_checks", errors, subset)
+        rows = _guarded(audit, "corpus_checks", errors, subset)
         if len(errors) > n_errors:
             return None
         for g in changed:
@@ -245,24 +246,12 @@ def _similarity_result(forked: Forked, stage: Path, csv: bool) -> list[dict]:
     return errs
 
 
-def _call_optional(module: str, func: str, errors: list[dict], *args, records: bool = True):
-    """Call a corpus-level function another module provides; absent → None, a crash → a load error."""
-    import importlib
-
+def _guarded(module, func: str, errors: list[dict], *args):
+    """Call a corpus-level function (looked up at call time); a crash becomes a load error and None, so the
+    build goes on without that function's rows."""
     try:
-        fn = getattr(importlib.import_module(f"helpers.{module}"), func)
-    except (ImportError, AttributeError):
-        return None
-    try:
-        rows = fn(*args)
+        return getattr(module, func)(*args)
     except Exception as e:
-        errors.append({"file": "", "stage": module, "error": type(e).__name__,
-                       "detail": f"corpus stage {module}.{func}: {describe_error(e)}"})
+        errors.append({"file": "", "stage": module.__name__.rsplit(".", 1)[-1], "error": type(e).__name__,
+                       "detail": f"corpus stage {module.__name__.rsplit('.', 1)[-1]}.{func}: {describe_error(e)}"})
         return None
-    if rows is None:
-        return None
-    if not records:
-        return rows
-    if hasattr(rows, "to_dict"):
-        rows = rows.to_dict("records")
-    return list(rows)
