@@ -276,7 +276,9 @@ def machine() -> str:
         mem = f", {kb / 1024 ** 2:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+    exe = os.path.realpath(sys.executable)  # (the builds run on it too: how CPython was built matters, see README)
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, "
+            f"Python {platform.python_version()} ({exe})")
 
 
 def main(argv: list[str] | None = None) -> int:

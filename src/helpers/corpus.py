@@ -157,9 +157,12 @@ def _checks_by_agency(cache: "BuildCache | None", frames: dict, errors: list[dic
     changed = {g for g, d in current.items() if g not in previous or previous[g][0] != d}
     by_group: dict[str, list[dict]] = {g: previous[g][1] for g in current if g not in changed}
     if changed:
-        wanted = group.isin(changed).to_numpy()
-        rids = set(reports["report_id"][wanted])
-        subset = {t: (df[wanted] if t == "reports" else df[df["report_id"].isin(rids)]) for t, df in frames.items()}
+        subset = frames  # a first build: every agency (copying the frames would cost seconds at 100,000)
+        if len(changed) < len(current):
+            wanted = group.isin(changed).to_numpy()
+            rids = set(reports["report_id"][wanted])
+            subset = {t: (df[wanted] if t == "reports" else df[df["report_id"].isin(rids)])
+                      for t, df in frames.items()}
         n_errors = len(errors)
         rows = _guarded(audit, "corpus_checks", errors, subset)
         if len(errors) > n_errors:
@@ -172,9 +175,7 @@ def _checks_by_agency(cache: "BuildCache | None", frames: dict, errors: list[dic
             dump(path, {g: (current[g], by_group[g]) for g in current})
         except OSError:
             pass
-    out = [r for g in names for r in by_group[str(g)]]
-    out.sort(key=lambda r: str(r["report_id"]))  # stable: each report's rows keep their order
-    return out
+    return [r for g in names for r in by_group[str(g)]]  # (run() sorts them by report, as a full run's)
 
 
 def _row_hashes(df) -> "object":
