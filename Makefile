@@ -1,8 +1,9 @@
 # Two commands matter: `make report` (build everything) and `make test` (run the tests).
-# Both create .venv with plain python3 + pip on first use; no conda, no root.
+# Both create .venv with plain python3 + pip on first use; no conda, no root. Another interpreter or folder:
+# `make PYTHON=/usr/bin/python3 VENV=.venv-system test` (how CPython was built changes the speed: README, Scale).
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RAW := data/raw
