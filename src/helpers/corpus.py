@@ -157,7 +157,7 @@ def _checks_by_agency(cache: "BuildCache | None", frames: dict, errors: list[dic
     changed = {g for g, d in current.items() if g not in previous or previous[g][0] != d}
     by_group: dict[str, list[dict]] = {g: previous[g][1] for g in current if g not in changed}
     if changed:
-        subset = frames  # a first build: every agency (copying the frames would cost seconds at 100,000)
+        subset = frames  # every agency changed, as in a first build: no copy (seconds at 100,000 reports)
         if len(changed) < len(current):
             wanted = group.isin(changed).to_numpy()
             rids = set(reports["report_id"][wanted])
@@ -196,8 +196,6 @@ def run(stage: Path, years: dict[str, str], *, csv: bool = True, enabled: bool =
     check (``part-corpus``), so adding them never rewrites the per-report rows. ``assembled()`` waits until
     the per-report tables are in ``stage`` (the build may still be assembling them): it is called before a
     row is appended to them or they are read."""
-    from . import audit
-
     errors: list[dict] = []
     if not enabled:
         store.write_small_table(stage, "similar_problems", _similar_table(None), csv=csv)
@@ -253,6 +251,7 @@ def _guarded(module, func: str, errors: list[dict], *args):
     try:
         return getattr(module, func)(*args)
     except Exception as e:
-        errors.append({"file": "", "stage": module.__name__.rsplit(".", 1)[-1], "error": type(e).__name__,
-                       "detail": f"corpus stage {module.__name__.rsplit('.', 1)[-1]}.{func}: {describe_error(e)}"})
+        stage = module.__name__.rsplit(".", 1)[-1]
+        errors.append({"file": "", "stage": stage, "error": type(e).__name__,
+                       "detail": f"corpus stage {stage}.{func}: {describe_error(e)}"})
         return None
