@@ -247,17 +247,12 @@ def pace(chars: int = 60_000, repeat: int = 3) -> float:
 
     import jieba
 
-    from benchmarks.bench_tokens import make_rows
+    from benchmarks.bench_tokens import interleaved_best, make_rows
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     texts = [r["text"] for r in make_rows(chars, seed=1)]
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for t in texts:
-            jieba.lcut(t)
-        best = min(best, time.perf_counter() - t0)
+    best = interleaved_best({"lcut": lambda: [jieba.lcut(t) for t in texts]}, repeat)["lcut"]
     return sum(map(len, texts)) / best / 1000
 
 

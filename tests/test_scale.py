@@ -361,6 +361,7 @@ def test_a_dying_similarity_worker_is_a_load_error_not_a_lost_build(corpus, tmp_
     assert err["stage"] == "similarity" and "exited with code 3" in err["detail"]
     assert t.similar_problems.empty and len(t.requests) and (t.checks["check"] == "carryover_continuity").any()
 
+
 @pytest.mark.parametrize("cached", [False, True], ids=["no cache", "per-agency cache"])
 def test_a_crashing_carryover_check_is_a_load_error_not_a_lost_build(corpus, tmp_path, monkeypatch, cached):
     """A corpus-level function that raises costs only its own rows: the build names it in load_errors."""
@@ -378,7 +379,6 @@ def test_a_crashing_carryover_check_is_a_load_error_not_a_lost_build(corpus, tmp
     assert err["stage"] == "audit" and err["file"] == ""
     assert err["detail"].startswith("corpus stage audit.corpus_checks: ValueError: no agency column (at ")
     assert not (t.checks["check"] == "carryover_continuity").any() and len(t.requests) and len(t.similar_problems)
-
 
 
 def test_a_parallel_build_assembles_the_tables_while_the_corpus_stage_computes(corpus, tmp_path, monkeypatch):
